@@ -1,0 +1,18 @@
+package shallownet.cli;
+
+import shallownet.train.EpochMetrics;
+import shallownet.train.TrainingConfig;
+
+/** One readable log line per evaluated epoch. */
+final class EpochLine {
+
+    private EpochLine() {
+    }
+
+    static String format(EpochMetrics m, TrainingConfig c) {
+        String what = m.epoch() == 0 ? "initial " : String.format("%s %3d/%d", c.fullBatch() ? "iteration" : "epoch",
+                m.epoch(), c.epochs());
+        return String.format("%-14s train loss %.6f err %6.3f %%   test loss %.6f err %6.3f %%   %6.1f s",
+                what, m.trainLoss(), m.trainErrorPct(), m.testLoss(), m.testErrorPct(), m.epochSeconds());
+    }
+}

@@ -1,0 +1,271 @@
+package shallownet.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import shallownet.BadInputException;
+import shallownet.data.BlockRdds;
+import shallownet.data.SampleBlock;
+import shallownet.idx.DataDirectory;
+import shallownet.idx.LabeledIdxFiles;
+import shallownet.model.ModelFiles;
+import shallownet.model.SavedModel;
+import shallownet.net.NetworkShape;
+import shallownet.net.WeightInit;
+import shallownet.train.EpochMetrics;
+import shallownet.train.SparkBackend;
+import shallownet.train.Trainer;
+import shallownet.train.TrainingConfig;
+
+@Command(name = "train", description = "Train the network on Spark (the notebook's recipe by default) and save the model.")
+final class TrainCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger("shallownet");
+
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    SparkOptions spark;
+
+    @Option(names = "--data", description = "Data directory with the four MNIST-layout IDX files, raw or .gz "
+            + "(default: data/mnist, fetched when missing).")
+    String data;
+
+    @Option(names = "--hidden", description = "Hidden units (default: 64, or the --init-model's).")
+    Integer hidden;
+
+    @Option(names = "--classes", defaultValue = "10", description = "Output classes; labels must be below (default: ${DEFAULT-VALUE}).")
+    int classes;
+
+    @Option(names = "--batch-size", defaultValue = "100", description = "Minibatch size B (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--lr", defaultValue = "0.05", description = "Learning rate gamma, normalised by the minibatch size (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--epochs", defaultValue = "5", description = "Epochs, or iterations with --full-batch (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the initial weights and of the minibatch order (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--full-batch", description = "Full-batch gradient descent (the notebook's Q18) instead of minibatch SGD.")
+    boolean fullBatch;
+
+    @Option(names = "--eval-every", defaultValue = "1", description = "Evaluate train and test sets every N epochs; 0: only after the last (default: ${DEFAULT-VALUE}).")
+    int evalEvery;
+
+    @Option(names = "--init-model", description = "Start from this saved model instead of fresh weights.")
+    String initModel;
+
+    @Option(names = "--model-out", description = "Where to write the model (default: models/shallownet-<UTC time>).")
+    String modelOut;
+
+    @Option(names = "--overwrite", description = "Replace --model-out if it exists (only once the new model is complete).")
+    boolean overwrite;
+
+    @Option(names = "--metrics-out", description = "Write per-epoch metrics as JSON Lines to this file.")
+    String metricsOut;
+
+    @Override
+    public Integer call() throws Exception {
+        // Checks the options before any work; the hidden size is settled below.
+        new TrainingConfig(hidden == null ? TrainingConfig.DEFAULT_HIDDEN : hidden, batchSize, lr, epochs, seed, fullBatch,
+                evalEvery, classes);
+        String dataDir = DataLocation.resolve(data, common.quiet);
+        String out = modelOut != null ? modelOut
+                : "models/shallownet-" + Instant.now().toString().replace(":", "").replaceAll("\\.\\d+Z$", "Z");
+        long started = System.nanoTime();
+        try (JavaSparkContext sc = spark.start("shallownet train")) {
+            Configuration hadoop = sc.hadoopConfiguration();
+            ModelFiles.checkWritable(hadoop, out, overwrite);
+            sc.setJobDescription("validate input files");
+            LabeledIdxFiles trainFiles = DataDirectory.train(hadoop, dataDir, classes);
+            LabeledIdxFiles testFiles = DataDirectory.test(hadoop, dataDir, classes);
+            if (testFiles.pixelsPerImage() != trainFiles.pixelsPerImage()) {
+                throw BadInputException.about(testFiles.imagesPath(), "images are " + testFiles.rows() + "x"
+                        + testFiles.cols() + ", the training images " + trainFiles.rows() + "x" + trainFiles.cols());
+            }
+            float[] initial;
+            NetworkShape shape;
+            if (initModel != null) {
+                SavedModel m = ModelFiles.load(hadoop, initModel);
+                shape = m.shape();
+                checkFits(m, trainFiles);
+                initial = m.params();
+            } else {
+                shape = new NetworkShape(trainFiles.pixelsPerImage(), hidden == null ? TrainingConfig.DEFAULT_HIDDEN : hidden,
+                        classes);
+                initial = WeightInit.initShallow(shape, seed);
+            }
+            TrainingConfig config = new TrainingConfig(shape.hidden(), batchSize, lr, epochs, seed, fullBatch, evalEvery,
+                    classes);
+            int partitions = spark.partitions(sc);
+            sc.setJobDescription("load and cache the training and test sets");
+            JavaRDD<SampleBlock> train = BlockRdds.load(sc, trainFiles, partitions, "training set");
+            JavaRDD<SampleBlock> test = BlockRdds.load(sc, testFiles, partitions, "test set");
+            train.count();
+            test.count();
+            if (!common.quiet) {
+                LOG.info("training a {} network on {} samples in {} partitions ({}), {}", shape, trainFiles.count(),
+                        partitions, sc.master(), describe(config));
+            }
+            MetricsWriter metrics = new MetricsWriter(hadoop, metricsOut);
+            Trainer trainer = new Trainer(config, shape, new SparkBackend(sc, shape, train, trainFiles.count(), test),
+                    m -> {
+                        if (!common.quiet) {
+                            LOG.info(EpochLine.format(m, config));
+                        }
+                        metrics.epoch(m);
+                    });
+            Trainer.Result result = trainer.train(initial);
+            double total = (System.nanoTime() - started) / 1e9;
+            ObjectNode meta = metadata(config, sc, partitions, trainFiles, testFiles, result, total);
+            ModelFiles.save(hadoop, out, shape, result.params(), meta, overwrite);
+            metrics.last(result.last(), out, total);
+            if (!common.quiet) {
+                LOG.info("model written to {}; {} {} in {} s; {} steps, median {} ms (p90 {} ms); test error {} %", out,
+                        config.epochs(), config.fullBatch() ? "iterations" : "epochs",
+                        String.format("%.1f", result.seconds()), result.steps().steps(),
+                        String.format("%.2f", result.steps().medianMs()), String.format("%.2f", result.steps().p90Ms()),
+                        String.format("%.2f", result.last().testErrorPct()));
+            }
+        }
+        return Main.EXIT_OK;
+    }
+
+    private static String describe(TrainingConfig c) {
+        return c.fullBatch()
+                ? String.format("full-batch gradient descent, lr %s, %d iterations, seed %d", c.learningRate(), c.epochs(), c.seed())
+                : String.format("minibatch SGD, B=%d, lr %s, %d epochs, seed %d", c.batchSize(), c.learningRate(), c.epochs(), c.seed());
+    }
+
+    private void checkFits(SavedModel m, LabeledIdxFiles files) {
+        if (m.shape().inputs() != files.pixelsPerImage()) {
+            throw BadInputException.about(initModel, "has " + m.shape().inputs() + " inputs, but the images of "
+                    + files.imagesPath() + " have " + files.pixelsPerImage() + " pixels");
+        }
+        if (m.shape().outputs() != classes) {
+            throw BadInputException.about(initModel, "has " + m.shape().outputs() + " outputs, but --classes is " + classes);
+        }
+        if (hidden != null && hidden != m.shape().hidden()) {
+            throw BadInputException.about(initModel, "has " + m.shape().hidden() + " hidden units, but --hidden is " + hidden);
+        }
+    }
+
+    private ObjectNode metadata(TrainingConfig c, JavaSparkContext sc, int partitions, LabeledIdxFiles train,
+                                LabeledIdxFiles test, Trainer.Result result, double total) {
+        ObjectNode meta = ModelFiles.json().createObjectNode();
+        meta.put("created", Instant.now().toString());
+        meta.put("shallownet_version", Version.get());
+        meta.put("spark_version", sc.version());
+        ObjectNode t = meta.putObject("training");
+        t.put("method", c.fullBatch() ? "full_batch_gradient_descent" : "minibatch_sgd");
+        t.put("batch_size", c.batchSize());
+        t.put("learning_rate", c.learningRate());
+        t.put("epochs", c.epochs());
+        t.put("seed", c.seed());
+        t.put("classes", c.classes());
+        t.put("partitions", partitions);
+        t.put("master", sc.master());
+        t.put("init_model", initModel);
+        ObjectNode d = meta.putObject("data");
+        fingerprint(d.putObject("train"), train);
+        fingerprint(d.putObject("test"), test);
+        EpochMetrics last = result.last();
+        ObjectNode m = meta.putObject("metrics");
+        m.put("epoch", last.epoch());
+        m.put("train_loss", last.trainLoss());
+        m.put("train_error_pct", last.trainErrorPct());
+        m.put("test_loss", last.testLoss());
+        m.put("test_error_pct", last.testErrorPct());
+        m.put("seconds_training", result.seconds());
+        m.put("seconds_total", total);
+        m.put("steps", result.steps().steps());
+        m.put("step_median_ms", result.steps().medianMs());
+        ArrayNode h = meta.putArray("history");
+        for (EpochMetrics e : result.history()) {
+            h.add(MetricsWriter.toJson(e));
+        }
+        return meta;
+    }
+
+    private static void fingerprint(ObjectNode node, LabeledIdxFiles f) {
+        node.put("images", f.imagesPath());
+        node.put("images_sha256", f.imagesSha256());
+        node.put("labels", f.labelsPath());
+        node.put("labels_sha256", f.labelsSha256());
+        node.put("count", f.count());
+        node.put("rows", f.rows());
+        node.put("cols", f.cols());
+    }
+
+    /** JSON Lines metrics, rewritten whole after each epoch so that a reader never sees half a line. */
+    static final class MetricsWriter {
+        private final Configuration conf;
+        private final String path;
+        private final List<String> lines = new ArrayList<>();
+
+        MetricsWriter(Configuration conf, String path) {
+            this.conf = conf;
+            this.path = path;
+        }
+
+        static ObjectNode toJson(EpochMetrics m) {
+            ObjectNode o = ModelFiles.json().createObjectNode();
+            o.put("epoch", m.epoch());
+            o.put("train_loss", m.trainLoss());
+            o.put("train_error_pct", m.trainErrorPct());
+            o.put("test_loss", m.testLoss());
+            o.put("test_error_pct", m.testErrorPct());
+            o.put("elapsed_s", m.elapsedSeconds());
+            return o;
+        }
+
+        void epoch(EpochMetrics m) {
+            append(toJson(m));
+        }
+
+        void last(EpochMetrics m, String model, double total) {
+            ObjectNode o = ModelFiles.json().createObjectNode();
+            o.put("final", true);
+            o.setAll(toJson(m));
+            o.put("model", model);
+            o.put("seconds_total", total);
+            append(o);
+        }
+
+        private void append(ObjectNode o) {
+            if (path == null) {
+                return;
+            }
+            lines.add(o.toString());
+            try {
+                Path p = new Path(path);
+                FileSystem fs = p.getFileSystem(conf);
+                try (OutputStream out = fs.create(p, true)) {
+                    out.write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("could not write metrics to " + path + ": " + e.getMessage(), e);
+            }
+        }
+    }
+}

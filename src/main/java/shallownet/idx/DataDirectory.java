@@ -1,0 +1,70 @@
+package shallownet.idx;
+
+import java.io.IOException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import shallownet.BadInputException;
+
+/**
+ * A data directory in the standard MNIST layout: {@code train-images-idx3-ubyte},
+ * {@code train-labels-idx1-ubyte}, {@code t10k-images-idx3-ubyte}, {@code t10k-labels-idx1-ubyte},
+ * each raw or with {@code .gz} (raw wins when both exist). Any IDX data set with those names works.
+ */
+public final class DataDirectory {
+
+    public static final String TRAIN_IMAGES = "train-images-idx3-ubyte";
+    public static final String TRAIN_LABELS = "train-labels-idx1-ubyte";
+    public static final String TEST_IMAGES = "t10k-images-idx3-ubyte";
+    public static final String TEST_LABELS = "t10k-labels-idx1-ubyte";
+    public static final String[] FILE_NAMES = {TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS};
+
+    private DataDirectory() {
+    }
+
+    /** Path of {@code name} or {@code name.gz} in {@code dir}; a clear error when neither exists. */
+    public static String locate(Configuration conf, String dir, String name) throws IOException {
+        String found = find(conf, dir, name);
+        if (found == null) {
+            throw BadInputException.about(new Path(dir, name), "missing: expected " + name + " or "
+                    + name + ".gz in the data directory");
+        }
+        return found;
+    }
+
+    /** Whether all four files are present (raw or gzipped), without validating them. */
+    public static boolean isComplete(Configuration conf, String dir) throws IOException {
+        for (String name : FILE_NAMES) {
+            if (find(conf, dir, name) == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String find(Configuration conf, String dir, String name) throws IOException {
+        Path d = new Path(dir);
+        FileSystem fs = d.getFileSystem(conf);
+        if (fs.exists(d) && !fs.getFileStatus(d).isDirectory()) {
+            throw BadInputException.about(dir, "is a file, expected a data directory");
+        }
+        for (String candidate : new String[] {name, name + ".gz"}) {
+            Path p = new Path(d, candidate);
+            if (fs.exists(p)) {
+                return p.toString();
+            }
+        }
+        return null;
+    }
+
+    /** Validates the training pair of {@code dir}. */
+    public static LabeledIdxFiles train(Configuration conf, String dir, int classes) throws IOException {
+        return LabeledIdxFiles.validate(conf, locate(conf, dir, TRAIN_IMAGES), locate(conf, dir, TRAIN_LABELS), classes);
+    }
+
+    /** Validates the test pair of {@code dir}. */
+    public static LabeledIdxFiles test(Configuration conf, String dir, int classes) throws IOException {
+        return LabeledIdxFiles.validate(conf, locate(conf, dir, TEST_IMAGES), locate(conf, dir, TEST_LABELS), classes);
+    }
+
+}

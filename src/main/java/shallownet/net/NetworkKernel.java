@@ -1,0 +1,216 @@
+package shallownet.net;
+
+import dev.ludovic.netlib.blas.BLAS;
+import dev.ludovic.netlib.blas.JavaBLAS;
+
+/**
+ * Forward and backward propagation of the shallow network over a set of samples, in float32,
+ * one chunk of samples at a time as matrix products (sgemm). The samples are raw {@code uint8}
+ * pixels; they are scaled to [-1, 1] here, as the notebook's {@code -1 + 2x/255}.
+ *
+ * <p>Matrices are column-major with one sample per column. The parameter vector is in the layout
+ * of {@link NetworkShape}: a row-major {@code W} is, read column-major, {@code W^T}, which is why
+ * the products below use transposes where the notebook does not.
+ *
+ * <p>An instance owns its work buffers and is not thread-safe: use {@link #forThread}.
+ */
+public final class NetworkKernel {
+
+    /** Samples per sgemm; large enough to amortise the calls, small enough to stay in cache. */
+    public static final int CHUNK = 256;
+
+    /** The notebook's scaling {@code -1 + (2 * x / 255)} in float32, for every byte value. */
+    private static final float[] SCALE = new float[256];
+
+    static {
+        for (int v = 0; v < 256; v++) {
+            SCALE[v] = -1f + (2f * v) / 255f;
+        }
+    }
+
+    /** Pure-Java BLAS (no native code): the Vector API kernels when jdk.incubator.vector is present. */
+    private static final BLAS BLAS_IMPL = JavaBLAS.getInstance();
+
+    private static final ThreadLocal<NetworkKernel> PER_THREAD = new ThreadLocal<>();
+
+    private final NetworkShape shape;
+    private final int ni;
+    private final int nh;
+    private final int no;
+    private final float[] x;
+    private final float[] a1;
+    private final float[] h1;
+    private final float[] a2;
+    private final float[] delta1;
+    private final double[] negLogLik = new double[CHUNK];
+    private final int[] predicted = new int[CHUNK];
+
+    public NetworkKernel(NetworkShape shape) {
+        this.shape = shape;
+        this.ni = shape.inputs();
+        this.nh = shape.hidden();
+        this.no = shape.outputs();
+        this.x = new float[ni * CHUNK];
+        this.a1 = new float[nh * CHUNK];
+        this.h1 = new float[nh * CHUNK];
+        this.a2 = new float[no * CHUNK];
+        this.delta1 = new float[nh * CHUNK];
+    }
+
+    /** The calling thread's kernel for this shape, reused across calls (no allocation per step). */
+    public static NetworkKernel forThread(NetworkShape shape) {
+        NetworkKernel k = PER_THREAD.get();
+        if (k == null || !k.shape.equals(shape)) {
+            k = new NetworkKernel(shape);
+            PER_THREAD.set(k);
+        }
+        return k;
+    }
+
+    public static float scalePixel(byte pixel) {
+        return SCALE[pixel & 0xff];
+    }
+
+    public static String blasImplementation() {
+        return BLAS_IMPL.getClass().getSimpleName();
+    }
+
+    /**
+     * Adds to {@code grad} the gradient, summed over the samples, of the cross-entropy
+     * {@code -sum d log y} with respect to the parameters {@code p}.
+     *
+     * @param samples indices of the samples in {@code pixels}/{@code labels}, or null for all of
+     *                {@code [from, to)}
+     * @param from    first position in {@code samples} (or first sample when null)
+     * @param to      end position (exclusive)
+     * @param sums    if not null, receives the loss and error of the samples at {@code p}
+     */
+    public void addGradient(float[] p, byte[] pixels, byte[] labels, int[] samples, int from, int to,
+                            float[] grad, EvalSums sums) {
+        for (int start = from; start < to; start += CHUNK) {
+            int n = Math.min(CHUNK, to - start);
+            loadInputs(pixels, samples, start, n);
+            forward(p, n);
+            // Output delta in the stable form y - d (equal to softmaxp(a2, -d/y), see tests):
+            // softmax overwrites a2 in place, then the label's entry loses 1.
+            softmaxInPlace(labels, samples, start, n, sums);
+            for (int s = 0; s < n; s++) {
+                a2[s * no + labelOf(labels, samples, start + s)] -= 1f;
+            }
+            backward(p, n, grad);
+        }
+    }
+
+    /** Adds loss, error and confusion counts of samples {@code [from, to)} at {@code p} to {@code sums}. */
+    public void evaluate(float[] p, byte[] pixels, byte[] labels, int from, int to, EvalSums sums) {
+        for (int start = from; start < to; start += CHUNK) {
+            int n = Math.min(CHUNK, to - start);
+            loadInputs(pixels, null, start, n);
+            forward(p, n);
+            softmaxInPlace(labels, null, start, n, sums);
+        }
+    }
+
+    /**
+     * Predicted class of samples {@code [from, to)} into {@code out[outOffset...]}, and if
+     * {@code probabilities} is not null their softmax outputs ({@code outputs} floats per sample).
+     */
+    public void predict(float[] p, byte[] pixels, int from, int to, int[] out, int outOffset,
+                        float[] probabilities) {
+        for (int start = from; start < to; start += CHUNK) {
+            int n = Math.min(CHUNK, to - start);
+            loadInputs(pixels, null, start, n);
+            forward(p, n);
+            softmaxInPlace(null, null, start, n, null);
+            System.arraycopy(predicted, 0, out, outOffset + start - from, n);
+            if (probabilities != null) {
+                System.arraycopy(a2, 0, probabilities, (outOffset + start - from) * no, n * no);
+            }
+        }
+    }
+
+    private static int labelOf(byte[] labels, int[] samples, int position) {
+        return labels[samples == null ? position : samples[position]] & 0xff;
+    }
+
+    private void loadInputs(byte[] pixels, int[] samples, int start, int n) {
+        for (int s = 0; s < n; s++) {
+            int src = (samples == null ? start + s : samples[start + s]) * ni;
+            int dst = s * ni;
+            for (int i = 0; i < ni; i++) {
+                x[dst + i] = SCALE[pixels[src + i] & 0xff];
+            }
+        }
+    }
+
+    /** a1 = W1 x + b1, h1 = relu(a1), a2 = W2 h1 + b2 for the first n columns. */
+    private void forward(float[] p, int n) {
+        for (int s = 0; s < n; s++) {
+            System.arraycopy(p, shape.b1Offset(), a1, s * nh, nh);
+            System.arraycopy(p, shape.b2Offset(), a2, s * no, no);
+        }
+        BLAS_IMPL.sgemm("T", "N", nh, n, ni, 1f, p, shape.w1Offset(), ni, x, 0, ni, 1f, a1, 0, nh);
+        for (int i = 0; i < nh * n; i++) {
+            h1[i] = Math.max(a1[i], 0f);
+        }
+        BLAS_IMPL.sgemm("T", "N", no, n, nh, 1f, p, shape.w2Offset(), nh, h1, 0, nh, 1f, a2, 0, no);
+    }
+
+    /**
+     * Replaces each column of a2 by its softmax (shifted by the column max), records the arg max,
+     * and, if {@code sums} is given, the loss term {@code -log y[label]} computed as
+     * {@code log(sum exp(a - max)) - (a[label] - max)} so that it stays finite when y underflows.
+     */
+    private void softmaxInPlace(byte[] labels, int[] samples, int start, int n, EvalSums sums) {
+        for (int s = 0; s < n; s++) {
+            int base = s * no;
+            int best = 0;
+            float max = a2[base];
+            for (int o = 1; o < no; o++) {
+                if (a2[base + o] > max) {
+                    max = a2[base + o];
+                    best = o;
+                }
+            }
+            predicted[s] = best;
+            double sum = 0;
+            for (int o = 0; o < no; o++) {
+                sum += Math.exp(a2[base + o] - max);
+            }
+            if (sums != null) {
+                int label = labelOf(labels, samples, start + s);
+                negLogLik[s] = Math.log(sum) - (a2[base + label] - max);
+                sums.add(label, best, negLogLik[s]);
+            }
+            for (int o = 0; o < no; o++) {
+                a2[base + o] = (float) (Math.exp(a2[base + o] - max) / sum);
+            }
+        }
+    }
+
+    /** Accumulates the gradient from delta2 (held in a2) into {@code grad}. */
+    private void backward(float[] p, int n, float[] grad) {
+        float[] delta2 = a2;
+        // dW2 (row-major no x nh, i.e. column-major W2^T) += h1 delta2^T
+        BLAS_IMPL.sgemm("N", "T", nh, no, n, 1f, h1, 0, nh, delta2, 0, no, 1f, grad, shape.w2Offset(), nh);
+        // delta1 = relup(a1, W2^T delta2)
+        BLAS_IMPL.sgemm("N", "N", nh, n, no, 1f, p, shape.w2Offset(), nh, delta2, 0, no, 0f, delta1, 0, nh);
+        for (int i = 0; i < nh * n; i++) {
+            if (!(a1[i] > 0f)) {
+                delta1[i] = 0f;
+            }
+        }
+        // dW1 (row-major nh x ni, i.e. column-major W1^T) += x delta1^T
+        BLAS_IMPL.sgemm("N", "T", ni, nh, n, 1f, x, 0, ni, delta1, 0, nh, 1f, grad, shape.w1Offset(), ni);
+        int b1 = shape.b1Offset();
+        int b2 = shape.b2Offset();
+        for (int s = 0; s < n; s++) {
+            for (int h = 0; h < nh; h++) {
+                grad[b1 + h] += delta1[s * nh + h];
+            }
+            for (int o = 0; o < no; o++) {
+                grad[b2 + o] += delta2[s * no + o];
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package shallownet.train;
+
+import java.io.Serializable;
+import shallownet.data.SampleBlock;
+import shallownet.net.NetworkKernel;
+import shallownet.net.NetworkShape;
+
+/**
+ * The distributed fold of one training step, after MLlib's {@code DifferentiableLossAggregator}:
+ * {@link #add} folds in the gradient of a block's share of the minibatch, {@link #merge} sums two
+ * partial results. The sum stays unallocated until a block contributes, so a partition that holds
+ * none of the minibatch sends back a few bytes rather than a zero gradient.
+ */
+public final class GradientSum implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private float[] gradient;
+    private int samples;
+
+    public GradientSum add(SampleBlock block, NetworkShape shape, float[] params, int[] batch) {
+        NetworkKernel kernel = NetworkKernel.forThread(shape);
+        if (gradient == null) {
+            gradient = new float[shape.parameterCount()];
+        }
+        samples += block.addGradient(kernel, params, batch, gradient, null);
+        return this;
+    }
+
+    public GradientSum merge(GradientSum other) {
+        if (other.gradient == null) {
+            return this;
+        }
+        if (gradient == null) {
+            return other;
+        }
+        for (int i = 0; i < gradient.length; i++) {
+            gradient[i] += other.gradient[i];
+        }
+        samples += other.samples;
+        return this;
+    }
+
+    /** The summed gradient, or null if no sample contributed. */
+    public float[] gradient() {
+        return gradient;
+    }
+
+    public int samples() {
+        return samples;
+    }
+}

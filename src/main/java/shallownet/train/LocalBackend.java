@@ -1,0 +1,51 @@
+package shallownet.train;
+
+import shallownet.data.SampleBlock;
+import shallownet.net.EvalSums;
+import shallownet.net.NetworkKernel;
+import shallownet.net.NetworkShape;
+
+/**
+ * The single-process reference: the whole training and test sets as one block each, in this
+ * JVM, through the same kernel and the same {@link Trainer} loop as the Spark job.
+ */
+public final class LocalBackend implements TrainingBackend {
+
+    private final NetworkShape shape;
+    private final SampleBlock train;
+    private final SampleBlock test;
+    private final int classes;
+
+    public LocalBackend(NetworkShape shape, SampleBlock train, SampleBlock test) {
+        this.shape = shape;
+        this.train = train;
+        this.test = test;
+        this.classes = shape.outputs();
+    }
+
+    @Override
+    public int trainCount() {
+        return train.count();
+    }
+
+    @Override
+    public float[] gradientSum(float[] params, int[] batch, String description) {
+        return new GradientSum().add(train, shape, params, batch).gradient();
+    }
+
+    @Override
+    public EvalSums evaluateTrain(float[] params, String description) {
+        return evaluate(train, params);
+    }
+
+    @Override
+    public EvalSums evaluateTest(float[] params, String description) {
+        return evaluate(test, params);
+    }
+
+    private EvalSums evaluate(SampleBlock block, float[] params) {
+        EvalSums sums = new EvalSums(classes);
+        block.evaluate(NetworkKernel.forThread(shape), params, sums);
+        return sums;
+    }
+}

@@ -1,0 +1,100 @@
+package shallownet.train;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import shallownet.data.SampleBlock;
+import shallownet.net.EvalSums;
+import shallownet.net.NetworkKernel;
+import shallownet.net.NetworkShape;
+
+/**
+ * The distributed driver around {@link GradientSum} and {@link EvalSums}, after MLlib's
+ * {@code RDDLossFunction}: each step broadcasts the weights, every partition folds the gradient
+ * of its share of the minibatch, {@code treeAggregate} sums the partial gradients, and the old
+ * broadcast is destroyed. Only data and weights move here; the math is in the kernel.
+ */
+public final class SparkBackend implements TrainingBackend {
+
+    private final JavaSparkContext sc;
+    private final NetworkShape shape;
+    private final JavaRDD<SampleBlock> train;
+    private final JavaRDD<SampleBlock> test;
+    private final int trainCount;
+    private final int depth;
+
+    /** {@code train} and {@code test} should be cached; {@code trainCount} is the training set size. */
+    public SparkBackend(JavaSparkContext sc, NetworkShape shape, JavaRDD<SampleBlock> train, int trainCount,
+                        JavaRDD<SampleBlock> test) {
+        this.sc = sc;
+        this.shape = shape;
+        this.train = train;
+        this.test = test;
+        this.trainCount = trainCount;
+        this.depth = treeDepth(train.getNumPartitions());
+    }
+
+    /** One level of merging on the driver until the partial sums are many enough to pay for a second. */
+    static int treeDepth(int partitions) {
+        return partitions > 8 ? 2 : 1;
+    }
+
+    @Override
+    public int trainCount() {
+        return trainCount;
+    }
+
+    @Override
+    public float[] gradientSum(float[] params, int[] batch, String description) {
+        sc.setJobDescription(description);
+        Broadcast<float[]> weights = sc.broadcast(params);
+        try {
+            GradientSum sum = train.treeAggregate(new GradientSum(), gradientFold(shape, weights, batch),
+                    GradientSum::merge, depth);
+            if (sum.gradient() == null) {
+                throw new IllegalStateException(description + ": no partition held any sample of the step");
+            }
+            return sum.gradient();
+        } finally {
+            weights.destroy();
+        }
+    }
+
+    // Static so that the closure captures the shape, the broadcast and the batch, never this.
+    private static org.apache.spark.api.java.function.Function2<GradientSum, SampleBlock, GradientSum> gradientFold(
+            NetworkShape shape, Broadcast<float[]> weights, int[] batch) {
+        return (acc, block) -> acc.add(block, shape, weights.value(), batch);
+    }
+
+    @Override
+    public EvalSums evaluateTrain(float[] params, String description) {
+        return evaluate(sc, shape, train, params, description);
+    }
+
+    @Override
+    public EvalSums evaluateTest(float[] params, String description) {
+        return evaluate(sc, shape, test, params, description);
+    }
+
+    /** Loss, errors and confusion counts of {@code params} over all samples of {@code blocks}. */
+    public static EvalSums evaluate(JavaSparkContext sc, NetworkShape shape, JavaRDD<SampleBlock> blocks,
+                                    float[] params, String description) {
+        int depth = treeDepth(blocks.getNumPartitions());
+        sc.setJobDescription(description);
+        Broadcast<float[]> weights = sc.broadcast(params);
+        try {
+            return blocks.treeAggregate(new EvalSums(shape.outputs()), evalFold(shape, weights),
+                    EvalSums::merge, depth);
+        } finally {
+            weights.destroy();
+        }
+    }
+
+    private static org.apache.spark.api.java.function.Function2<EvalSums, SampleBlock, EvalSums> evalFold(
+            NetworkShape shape, Broadcast<float[]> weights) {
+        return (acc, block) -> {
+            block.evaluate(NetworkKernel.forThread(shape), weights.value(), acc);
+            return acc;
+        };
+    }
+}

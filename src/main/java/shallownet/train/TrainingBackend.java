@@ -1,0 +1,23 @@
+package shallownet.train;
+
+import shallownet.net.EvalSums;
+
+/**
+ * Where the gradients and metrics of a training run are computed: in this process
+ * ({@link LocalBackend}, the reference) or on Spark ({@link SparkBackend}). The training loop
+ * ({@link Trainer}) is the same for both, so both follow the same minibatch order and update.
+ */
+public interface TrainingBackend {
+
+    int trainCount();
+
+    /**
+     * Gradient sum over the training samples whose indices are in {@code batch} (null: all),
+     * at parameters {@code params}. {@code description} names the work (e.g. for the Spark UI).
+     */
+    float[] gradientSum(float[] params, int[] batch, String description);
+
+    EvalSums evaluateTrain(float[] params, String description);
+
+    EvalSums evaluateTest(float[] params, String description);
+}

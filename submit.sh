@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Runs a shallownet command as a Spark application:
+#   ./submit.sh COMMAND [OPTIONS]          e.g. ./submit.sh train --data ../shared/mnist
+# Builds the application jar when it is missing or older than the sources. With SPARK_HOME set,
+# runs $SPARK_HOME/bin/spark-submit; otherwise runs Spark's own SparkSubmit on the Maven
+# dependency classpath, so no Spark installation is needed. Default master: local[*].
+# Spark options are taken out of the command line and given to spark-submit:
+#   --master URL, --deploy-mode MODE, --conf KEY=VALUE, --driver-memory, --executor-memory,
+#   --executor-cores, --num-executors, --total-executor-cores, --name, --queue, --jars, --files
+# Environment: SPARK_HOME, JAVA_HOME, SHALLOWNET_CONF (default: conf/ beside this script),
+#   SHALLOWNET_JAVA_OPTS (extra JVM options of the driver).
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+CONF="${SHALLOWNET_CONF:-$HERE/conf}"
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+
+jar_path() { ls "$HERE"/target/shallownet-*.jar 2>/dev/null | grep -v -e '-original' -e 'sources' | head -n 1 || true; }
+
+build_if_needed() {
+  local jar; jar="$(jar_path)"
+  if [[ -z "$jar" || ! -f "$HERE/target/spark-classpath.txt" ]] \
+     || [[ -n "$(find "$HERE/src/main" "$HERE/pom.xml" -newer "$jar" -print -quit)" ]]; then
+    echo "submit.sh: building the application jar (mvn package)..." >&2
+    (cd "$HERE" && mvn -q -B -Dstyle.color=never -DskipTests package) >&2
+  fi
+}
+
+if [[ $# -eq 0 || "$1" == "-h" || "$1" == "--help" ]]; then
+  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+  echo
+  [[ $# -eq 0 ]] && set -- --help
+fi
+
+build_if_needed
+JAR="$(jar_path)"
+
+spark_args=()
+app_args=()
+master=""
+driver_memory=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --master) master="$2"; shift 2 ;;
+    --master=*) master="${1#*=}"; shift ;;
+    --driver-memory) driver_memory="$2"; shift 2 ;;
+    --driver-memory=*) driver_memory="${1#*=}"; shift ;;
+    --deploy-mode|--conf|--executor-memory|--executor-cores|--num-executors|--total-executor-cores|--name|--queue|--jars|--files)
+      spark_args+=("$1" "$2"); shift 2 ;;
+    --deploy-mode=*|--conf=*|--executor-memory=*|--executor-cores=*|--num-executors=*|--total-executor-cores=*|--name=*|--queue=*|--jars=*|--files=*)
+      spark_args+=("${1%%=*}" "${1#*=}"); shift ;;
+    *) app_args+=("$1"); shift ;;
+  esac
+done
+master="${master:-${SHALLOWNET_MASTER:-local[*]}}"
+module_opts="$(cat "$CONF/java-module-options")"
+# A local master needs no network address; binding to loopback also silences Spark's warning
+# about the host name resolving to one.
+if [[ "$master" == local* && -z "${SPARK_LOCAL_IP:-}" ]]; then export SPARK_LOCAL_IP=127.0.0.1; fi
+driver_opts="-Dlog4j2.configurationFile=file:$CONF/log4j2.properties -Dshallownet.defaults=$CONF/shallownet-defaults.properties ${SHALLOWNET_JAVA_OPTS:-}"
+
+if [[ -n "${SPARK_HOME:-}" ]]; then
+  # spark-submit adds Spark's module options to the driver and executors itself.
+  exec "$SPARK_HOME/bin/spark-submit" --properties-file "$CONF/spark-defaults.conf" \
+    --master "$master" ${driver_memory:+--driver-memory "$driver_memory"} \
+    --driver-java-options "$driver_opts" \
+    --conf "spark.executor.extraJavaOptions=-Dlog4j2.configurationFile=file:$CONF/log4j2.properties" \
+    "${spark_args[@]}" --class shallownet.cli.Main "$JAR" "${app_args[@]}"
+fi
+
+# No Spark installation: this JVM is the driver, so its heap is the driver memory.
+if [[ -z "$driver_memory" ]]; then
+  driver_memory="$(sed -n 's/^spark\.driver\.memory[[:space:]]\{1,\}//p' "$CONF/spark-defaults.conf" | tail -n 1)"
+fi
+# shellcheck disable=SC2086
+exec "$JAVA" $module_opts ${driver_memory:+-Xmx$driver_memory} $driver_opts \
+  -cp "$(cat "$HERE/target/spark-classpath.txt")" org.apache.spark.deploy.SparkSubmit \
+  --properties-file "$CONF/spark-defaults.conf" --master "$master" \
+  "${spark_args[@]}" --class shallownet.cli.Main "$JAR" "${app_args[@]}"
