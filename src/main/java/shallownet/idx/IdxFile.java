@@ -53,7 +53,7 @@ public final class IdxFile {
                 try {
                     in = new GZIPInputStream(raw, BUFFER);
                 } catch (ZipException | java.io.EOFException e) {
-                    throw BadInputException.about(path, "not a valid gzip file (" + e.getMessage() + ")");
+                    throw BadInputException.about(path, "not a valid gzip file (" + detail(e) + ")");
                 }
             } else {
                 in = new BufferedInputStream(raw, BUFFER);
@@ -106,6 +106,14 @@ public final class IdxFile {
         }
     }
 
+    /** gzip's EOFExceptions have no message; say what they mean rather than "null". */
+    private static String detail(IOException e) {
+        if (e.getMessage() != null) {
+            return e.getMessage();
+        }
+        return e instanceof java.io.EOFException ? "unexpected end of file" : e.getClass().getSimpleName();
+    }
+
     /** An open IDX file: its header and a stream at the data. */
     public record Opened(IdxHeader header, DataInputStream in, long storedLength) implements AutoCloseable {
         @Override
@@ -152,8 +160,8 @@ public final class IdxFile {
 
         private BadInputException corrupt(IOException e) {
             return BadInputException.about(path, isGzip(path)
-                    ? "corrupt or truncated gzip data (" + e.getMessage() + ")"
-                    : "read failed (" + e.getMessage() + ")");
+                    ? "corrupt or truncated gzip data (" + detail(e) + ")"
+                    : "read failed (" + detail(e) + ")");
         }
     }
 }
