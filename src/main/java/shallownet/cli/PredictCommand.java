@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import shallownet.BadInputException;
+import shallownet.HadoopFiles;
 import shallownet.idx.IdxImages;
 import shallownet.model.ModelFiles;
 import shallownet.model.SavedModel;
@@ -48,7 +49,7 @@ final class PredictCommand implements Callable<Integer> {
         float[] probs = probabilities ? new float[x.count() * classes] : null;
         NetworkKernel.forThread(m.shape()).predict(m.params(), x.pixels(), 0, x.count(), labels, 0, probs);
         Path p = new Path(out);
-        FileSystem fs = p.getFileSystem(conf);
+        FileSystem fs = HadoopFiles.of(p, conf);
         try (BufferedWriter w = new BufferedWriter(new OutputStreamWriter(fs.create(p, true), StandardCharsets.UTF_8))) {
             w.write("index,label");
             for (int c = 0; probabilities && c < classes; c++) {

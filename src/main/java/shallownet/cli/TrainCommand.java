@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import shallownet.BadInputException;
+import shallownet.HadoopFiles;
 import shallownet.data.BlockRdds;
 import shallownet.data.SampleBlock;
 import shallownet.idx.DataDirectory;
@@ -259,7 +260,7 @@ final class TrainCommand implements Callable<Integer> {
             lines.add(o.toString());
             try {
                 Path p = new Path(path);
-                FileSystem fs = p.getFileSystem(conf);
+                FileSystem fs = HadoopFiles.of(p, conf);
                 try (OutputStream out = fs.create(p, true)) {
                     out.write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
                 }

@@ -13,10 +13,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import shallownet.BadInputException;
+import shallownet.HadoopFiles;
 import shallownet.net.NetworkShape;
 
 /**
@@ -63,7 +63,7 @@ public final class ModelFiles {
             throw new IllegalArgumentException("expected " + shape.parameterCount() + " parameters, got " + params.length);
         }
         Path target = new Path(dir);
-        FileSystem fs = target.getFileSystem(conf);
+        FileSystem fs = HadoopFiles.of(target, conf);
         checkWritable(conf, dir, overwrite);
         Path parent = target.getParent();
         if (parent != null) {
@@ -122,13 +122,7 @@ public final class ModelFiles {
 
     public static SavedModel load(Configuration conf, String dir) throws IOException {
         Path d = new Path(dir);
-        FileSystem fs = d.getFileSystem(conf);
-        if (fs instanceof ChecksumFileSystem checksummed) {
-            // Hadoop's local file system keeps hidden .crc side files (written by save). They go
-            // stale when model.json is edited or a weights.bin copied in, and reading would fail
-            // with a ChecksumException instead of the checks below; weights.bin has its own SHA-256.
-            fs = checksummed.getRawFileSystem();
-        }
+        FileSystem fs = HadoopFiles.of(d, conf);
         Path metaPath = new Path(d, METADATA);
         Path weightsPath = new Path(d, WEIGHTS);
         if (!fs.exists(d)) {
