@@ -7,8 +7,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Where the real MNIST files are: the system property {@code shallownet.mnist.dir} (Maven sets it
- * to {@code ../shared/mnist}) or the environment variable {@code SHALLOWNET_MNIST_DIR}. Tests on
+ * Where the real MNIST files are: the environment variable {@code SHALLOWNET_MNIST_DIR}, else the
+ * system property {@code shallownet.mnist.dir} (Maven sets it to {@code ../shared/mnist}), else
+ * {@code data/mnist} in the project (where {@code ./submit.sh fetch} puts them). Tests on
  * real MNIST are skipped, with a message saying why, only outside CI; in CI a missing directory fails.
  */
 public final class RealMnist {
@@ -21,8 +22,13 @@ public final class RealMnist {
         if (dir == null || dir.isBlank()) {
             dir = System.getProperty("shallownet.mnist.dir");
         }
-        boolean present = dir != null && Files.isRegularFile(Path.of(dir, "train-images-idx3-ubyte.gz"))
-                || dir != null && Files.isRegularFile(Path.of(dir, "train-images-idx3-ubyte"));
+        if (!present(dir)) {
+            Path fetched = Path.of(System.getProperty("shallownet.project.dir", "."), "data", "mnist");
+            if (present(fetched.toString())) {
+                dir = fetched.toString();
+            }
+        }
+        boolean present = present(dir);
         if (!present) {
             String why = "real MNIST not found in " + dir + " (set SHALLOWNET_MNIST_DIR or -Dshallownet.mnist.dir)";
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
@@ -31,5 +37,10 @@ public final class RealMnist {
             Assumptions.abort(why);
         }
         return Path.of(dir).toAbsolutePath().normalize().toString();
+    }
+
+    private static boolean present(String dir) {
+        return dir != null && (Files.isRegularFile(Path.of(dir, "train-images-idx3-ubyte.gz"))
+                || Files.isRegularFile(Path.of(dir, "train-images-idx3-ubyte")));
     }
 }
