@@ -66,7 +66,7 @@ public final class SampleBlock implements Serializable {
             kernel.addGradient(params, pixels, labels, null, 0, count, grad, sums);
             return count;
         }
-        int[] local = new int[batch.length];
+        int[] local = kernel.selectionBuffer(batch.length);
         int n = 0;
         for (int index : batch) {
             int i = index - firstIndex;

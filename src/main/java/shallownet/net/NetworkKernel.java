@@ -42,8 +42,8 @@ public final class NetworkKernel {
     private final float[] h1;
     private final float[] a2;
     private final float[] delta1;
-    private final double[] negLogLik = new double[CHUNK];
     private final int[] predicted = new int[CHUNK];
+    private int[] selection = new int[CHUNK];
 
     public NetworkKernel(NetworkShape shape) {
         this.shape = shape;
@@ -65,6 +65,14 @@ public final class NetworkKernel {
             PER_THREAD.set(k);
         }
         return k;
+    }
+
+    /** A reusable index buffer of at least {@code n} entries, for selecting a block's samples. */
+    public int[] selectionBuffer(int n) {
+        if (selection.length < n) {
+            selection = new int[n];
+        }
+        return selection;
     }
 
     public static float scalePixel(byte pixel) {
@@ -179,8 +187,7 @@ public final class NetworkKernel {
             }
             if (sums != null) {
                 int label = labelOf(labels, samples, start + s);
-                negLogLik[s] = Math.log(sum) - (a2[base + label] - max);
-                sums.add(label, best, negLogLik[s]);
+                sums.add(label, best, Math.log(sum) - (a2[base + label] - max));
             }
             for (int o = 0; o < no; o++) {
                 a2[base + o] = (float) (Math.exp(a2[base + o] - max) / sum);
