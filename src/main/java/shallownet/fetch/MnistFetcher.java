@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,6 +18,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
@@ -115,7 +117,7 @@ public final class MnistFetcher {
                 failures.add(url + ": HTTP " + c.getResponseCode());
                 return false;
             }
-            tmp = Files.createTempFile(dir, "." + name, ".part");
+            tmp = newPartFile(dir, name);
             try (InputStream in = c.getInputStream()) {
                 Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
             }
@@ -180,7 +182,7 @@ public final class MnistFetcher {
                 if (name == null || !missing.contains(name)) {
                     continue;
                 }
-                Path tmp = Files.createTempFile(dir, "." + name, ".part");
+                Path tmp = newPartFile(dir, name);
                 try {
                     MessageDigest sha = sha256();
                     try (OutputStream out = Files.newOutputStream(tmp)) {
@@ -197,6 +199,21 @@ public final class MnistFetcher {
                 } finally {
                     deleteQuietly(tmp);
                 }
+            }
+        }
+    }
+
+    /**
+     * A new empty {@code .NAME.RANDOM.part} file in {@code dir}. Unlike {@link Files#createTempFile}'s
+     * (owner-only), its permissions are those of any new file (the umask), which the final file keeps.
+     */
+    private static Path newPartFile(Path dir, String name) throws IOException {
+        while (true) {
+            Path p = dir.resolve("." + name + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".part");
+            try {
+                return Files.createFile(p);
+            } catch (FileAlreadyExistsException e) {
+                // another name
             }
         }
     }

