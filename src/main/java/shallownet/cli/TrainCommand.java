@@ -55,14 +55,44 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--classes", defaultValue = "10", description = "Output classes; labels must be below (default: ${DEFAULT-VALUE}).")
     int classes;
 
-    @Option(names = "--batch-size", defaultValue = "100", description = "Minibatch size B (default: ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Option(names = "--preset", defaultValue = "seed", description = "Recipe: seed (the notebook's) or fast "
+            + "(time to accuracy); options given explicitly override it (default: ${DEFAULT-VALUE}).")
+    String preset;
 
-    @Option(names = "--lr", defaultValue = "0.05", description = "Learning rate gamma, normalised by the minibatch size (default: ${DEFAULT-VALUE}).")
-    double lr;
+    @Option(names = "--batch-size", description = "Minibatch size B (seed: 100).")
+    Integer batchSize;
 
-    @Option(names = "--epochs", defaultValue = "5", description = "Epochs, or iterations with --full-batch (default: ${DEFAULT-VALUE}).")
-    int epochs;
+    @Option(names = "--lr", description = "Learning rate gamma, normalised by the minibatch size (seed: 0.05).")
+    Double lr;
+
+    @Option(names = "--epochs", description = "Epochs, or iterations with --full-batch (seed: 5).")
+    Integer epochs;
+
+    @Option(names = "--momentum", description = "Momentum mu in [0, 1); 0 is plain SGD (seed: 0).")
+    Double momentum;
+
+    @Option(names = "--nesterov", negatable = true, description = "Nesterov momentum instead of classical.")
+    Boolean nesterov;
+
+    @Option(names = "--lr-schedule", description = "constant, step, exponential or cosine (seed: constant).")
+    String lrSchedule;
+
+    @Option(names = "--lr-decay", description = "Factor of the step and exponential schedules (default: 0.9).")
+    Double lrDecay;
+
+    @Option(names = "--lr-step-epochs", description = "Epochs between decays of the step schedule (default: 1).")
+    Integer lrStepEpochs;
+
+    @Option(names = "--weight-decay", description = "L2 weight decay lambda on W1 and W2 (default: 0).")
+    Double weightDecay;
+
+    @Option(names = "--validation-fraction", defaultValue = "0", description = "Hold out this fraction of the "
+            + "training set, drawn from the seed, and report its loss and error (default: ${DEFAULT-VALUE}).")
+    double validationFraction;
+
+    @Option(names = "--patience", defaultValue = "0", description = "Early stopping: stop after N evaluations without "
+            + "a better validation loss and keep the best weights; needs --validation-fraction (default: off).")
+    int patience;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the initial weights and of the minibatch order (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -88,8 +118,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // Checks the options before any work; the hidden size is settled below.
-        new TrainingConfig(hidden == null ? TrainingConfig.DEFAULT_HIDDEN : hidden, batchSize, lr, epochs, seed, fullBatch,
-                evalEvery, classes);
+        TrainingConfig recipe = recipe(hidden == null ? TrainingConfig.DEFAULT_HIDDEN : hidden);
         String dataDir = DataLocation.resolve(data, common.quiet);
         String out = modelOut != null ? modelOut
                 : "models/shallownet-" + Instant.now().toString().replace(":", "").replaceAll("\\.\\d+Z$", "Z");
@@ -116,8 +145,7 @@ final class TrainCommand implements Callable<Integer> {
                         classes);
                 initial = WeightInit.initShallow(shape, seed);
             }
-            TrainingConfig config = new TrainingConfig(shape.hidden(), batchSize, lr, epochs, seed, fullBatch, evalEvery,
-                    classes);
+            TrainingConfig config = recipe(shape.hidden());
             int partitions = spark.partitions(sc);
             sc.setJobDescription("load and cache the training and test sets");
             JavaRDD<SampleBlock> train = BlockRdds.load(sc, trainFiles, partitions, "training set");
@@ -140,22 +168,51 @@ final class TrainCommand implements Callable<Integer> {
             double total = (System.nanoTime() - started) / 1e9;
             ObjectNode meta = metadata(config, sc, partitions, trainFiles, testFiles, result, total);
             ModelFiles.save(hadoop, out, shape, result.params(), meta, overwrite);
-            metrics.last(result.last(), out, total);
+            metrics.last(result.returned(), out, total);
             if (!common.quiet) {
                 LOG.info("model written to {}; {} {} in {} s; {} steps, median {} ms (p90 {} ms); test error {} %", out,
                         config.epochs(), config.fullBatch() ? "iterations" : "epochs",
                         String.format("%.1f", result.seconds()), result.steps().steps(),
                         String.format("%.2f", result.steps().medianMs()), String.format("%.2f", result.steps().p90Ms()),
-                        String.format("%.2f", result.last().testErrorPct()));
+                        String.format("%.2f", result.returned().testErrorPct()));
+                if (result.bestEpoch() >= 0) {
+                    LOG.info("early stopping: {}; kept the weights of epoch {} (best validation loss)",
+                            result.stoppedEarly() ? "stopped after epoch " + result.last().epoch() : "ran all epochs",
+                            result.bestEpoch());
+                }
             }
         }
         return Main.EXIT_OK;
     }
 
+    /** The options over the preset's values. */
+    private TrainingConfig recipe(int hiddenUnits) {
+        Preset p = Preset.parse(preset);
+        TrainingConfig.Optimizer o = p.optimizer;
+        TrainingConfig.Optimizer optimizer = new TrainingConfig.Optimizer(
+                momentum != null ? momentum : o.momentum(),
+                nesterov != null ? nesterov : o.nesterov() && (momentum == null || momentum > 0),
+                lrSchedule != null ? shallownet.train.LearningRateSchedule.parse(lrSchedule) : o.schedule(),
+                lrDecay != null ? lrDecay : (o.decay() == 1 ? 0.9 : o.decay()),
+                lrStepEpochs != null ? lrStepEpochs : o.stepEpochs(),
+                weightDecay != null ? weightDecay : o.weightDecay());
+        return new TrainingConfig(hiddenUnits, batchSize != null ? batchSize : p.batchSize,
+                lr != null ? lr : p.learningRate, epochs != null ? epochs : p.epochs, seed, fullBatch, evalEvery,
+                classes, optimizer, validationFraction, patience);
+    }
+
     private static String describe(TrainingConfig c) {
+        TrainingConfig.Optimizer o = c.optimizer();
+        String method = o.momentum() == 0 ? "SGD" : String.format("SGD with %s momentum %s",
+                o.nesterov() ? "Nesterov" : "classical", o.momentum());
+        String extras = (o.schedule() == shallownet.train.LearningRateSchedule.CONSTANT ? "" : ", " + o.schedule() + " schedule")
+                + (o.weightDecay() > 0 ? ", weight decay " + o.weightDecay() : "")
+                + (c.validationFraction() > 0 ? ", validation fraction " + c.validationFraction() : "")
+                + (c.patience() > 0 ? ", patience " + c.patience() : "");
         return c.fullBatch()
-                ? String.format("full-batch gradient descent, lr %s, %d iterations, seed %d", c.learningRate(), c.epochs(), c.seed())
-                : String.format("minibatch SGD, B=%d, lr %s, %d epochs, seed %d", c.batchSize(), c.learningRate(), c.epochs(), c.seed());
+                ? String.format("full-batch gradient descent, lr %s, %d iterations, seed %d%s", c.learningRate(), c.epochs(), c.seed(), extras)
+                : String.format("minibatch %s, B=%d, lr %s, %d epochs, seed %d%s", method, c.batchSize(), c.learningRate(),
+                        c.epochs(), c.seed(), extras);
     }
 
     private void checkFits(SavedModel m, LabeledIdxFiles files) {
@@ -179,24 +236,39 @@ final class TrainCommand implements Callable<Integer> {
         meta.put("spark_version", sc.version());
         ObjectNode t = meta.putObject("training");
         t.put("method", c.fullBatch() ? "full_batch_gradient_descent" : "minibatch_sgd");
+        t.put("preset", preset);
         t.put("batch_size", c.batchSize());
         t.put("learning_rate", c.learningRate());
         t.put("epochs", c.epochs());
         t.put("seed", c.seed());
         t.put("classes", c.classes());
+        t.put("momentum", c.optimizer().momentum());
+        t.put("nesterov", c.optimizer().nesterov());
+        t.put("lr_schedule", c.optimizer().schedule().toString());
+        t.put("lr_decay", c.optimizer().decay());
+        t.put("lr_step_epochs", c.optimizer().stepEpochs());
+        t.put("weight_decay", c.optimizer().weightDecay());
+        t.put("validation_fraction", c.validationFraction());
+        t.put("patience", c.patience());
+        t.put("best_epoch", result.bestEpoch() >= 0 ? result.bestEpoch() : result.last().epoch());
+        t.put("stopped_early", result.stoppedEarly());
         t.put("partitions", partitions);
         t.put("master", sc.master());
         t.put("init_model", initModel);
         ObjectNode d = meta.putObject("data");
         fingerprint(d.putObject("train"), train);
         fingerprint(d.putObject("test"), test);
-        EpochMetrics last = result.last();
+        EpochMetrics last = result.returned();
         ObjectNode m = meta.putObject("metrics");
         m.put("epoch", last.epoch());
         m.put("train_loss", last.trainLoss());
         m.put("train_error_pct", last.trainErrorPct());
         m.put("test_loss", last.testLoss());
         m.put("test_error_pct", last.testErrorPct());
+        if (last.hasValidation()) {
+            m.put("validation_loss", last.validationLoss());
+            m.put("validation_error_pct", last.validationErrorPct());
+        }
         m.put("seconds_training", result.seconds());
         m.put("seconds_total", total);
         m.put("steps", result.steps().steps());
@@ -236,6 +308,10 @@ final class TrainCommand implements Callable<Integer> {
             o.put("train_error_pct", m.trainErrorPct());
             o.put("test_loss", m.testLoss());
             o.put("test_error_pct", m.testErrorPct());
+            if (m.hasValidation()) {
+                o.put("validation_loss", m.validationLoss());
+                o.put("validation_error_pct", m.validationErrorPct());
+            }
             o.put("elapsed_s", m.elapsedSeconds());
             return o;
         }

@@ -81,7 +81,41 @@ public final class SampleBlock implements Serializable {
     }
 
     public void evaluate(NetworkKernel kernel, float[] params, EvalSums sums) {
-        kernel.evaluate(params, pixels, labels, 0, count, sums);
+        kernel.evaluate(params, pixels, labels, null, 0, count, sums);
+    }
+
+    /**
+     * Evaluates the samples whose indices are in {@code heldOut} (sorted, indices in the whole
+     * data set) into {@code heldOutSums} and all others into {@code restSums}.
+     */
+    public void evaluateSplit(NetworkKernel kernel, float[] params, int[] heldOut, EvalSums restSums,
+                              EvalSums heldOutSums) {
+        int lo = lowerBound(heldOut, firstIndex);
+        int hi = lowerBound(heldOut, firstIndex + count);
+        int[] held = new int[hi - lo];
+        int[] rest = new int[count - held.length];
+        int r = 0;
+        int next = lo;
+        for (int i = 0; i < count; i++) {
+            if (next < hi && heldOut[next] == firstIndex + i) {
+                held[next++ - lo] = i;
+            } else {
+                rest[r++] = i;
+            }
+        }
+        kernel.evaluate(params, pixels, labels, rest, 0, rest.length, restSums);
+        kernel.evaluate(params, pixels, labels, held, 0, held.length, heldOutSums);
+    }
+
+    private static int lowerBound(int[] sorted, int key) {
+        int i = java.util.Arrays.binarySearch(sorted, key);
+        if (i < 0) {
+            return -i - 1;
+        }
+        while (i > 0 && sorted[i - 1] == key) {
+            i--;
+        }
+        return i;
     }
 
     /** Memory held by the sample data (what caching this block costs, less object headers). */

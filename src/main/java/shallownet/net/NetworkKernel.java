@@ -109,13 +109,16 @@ public final class NetworkKernel {
         }
     }
 
-    /** Adds loss, error and confusion counts of samples {@code [from, to)} at {@code p} to {@code sums}. */
-    public void evaluate(float[] p, byte[] pixels, byte[] labels, int from, int to, EvalSums sums) {
+    /**
+     * Adds loss, error and confusion counts at {@code p} to {@code sums}, for the samples at
+     * positions {@code [from, to)} of {@code samples} (or samples {@code [from, to)} when null).
+     */
+    public void evaluate(float[] p, byte[] pixels, byte[] labels, int[] samples, int from, int to, EvalSums sums) {
         for (int start = from; start < to; start += CHUNK) {
             int n = Math.min(CHUNK, to - start);
-            loadInputs(pixels, null, start, n);
+            loadInputs(pixels, samples, start, n);
             forward(p, n);
-            softmaxInPlace(labels, null, start, n, sums);
+            softmaxInPlace(labels, samples, start, n, sums);
         }
     }
 

@@ -2,8 +2,19 @@ package shallownet.train;
 
 /**
  * The figures after one epoch (or full-batch iteration); epoch 0 is the initial network.
- * {@code elapsedSeconds} counts from the start of training, evaluation included.
+ * {@code elapsedSeconds} counts from the start of training, evaluation included. The validation
+ * figures are NaN when there is no validation split.
  */
 public record EpochMetrics(int epoch, double trainLoss, double trainErrorPct, double testLoss,
-                           double testErrorPct, double elapsedSeconds, double epochSeconds) {
+                           double testErrorPct, double elapsedSeconds, double epochSeconds,
+                           double validationLoss, double validationErrorPct) {
+
+    public EpochMetrics(int epoch, double trainLoss, double trainErrorPct, double testLoss, double testErrorPct,
+                        double elapsedSeconds, double epochSeconds) {
+        this(epoch, trainLoss, trainErrorPct, testLoss, testErrorPct, elapsedSeconds, epochSeconds, Double.NaN, Double.NaN);
+    }
+
+    public boolean hasValidation() {
+        return !Double.isNaN(validationLoss);
+    }
 }

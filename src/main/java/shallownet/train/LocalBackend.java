@@ -34,8 +34,21 @@ public final class LocalBackend implements TrainingBackend {
     }
 
     @Override
-    public EvalSums evaluateTrain(float[] params, String description) {
-        return evaluate(train, params);
+    public SplitSums evaluateTrain(float[] params, int[] validation, String description) {
+        SplitSums sums = SplitSums.empty(classes, validation != null);
+        add(train, shape, params, validation, sums);
+        return sums;
+    }
+
+    /** Folds one block into split metrics: the fold both backends use. */
+    static SplitSums add(SampleBlock block, NetworkShape shape, float[] params, int[] validation, SplitSums sums) {
+        NetworkKernel kernel = NetworkKernel.forThread(shape);
+        if (validation == null) {
+            block.evaluate(kernel, params, sums.train());
+        } else {
+            block.evaluateSplit(kernel, params, validation, sums.train(), sums.validation());
+        }
+        return sums;
     }
 
     @Override

@@ -67,8 +67,20 @@ public final class SparkBackend implements TrainingBackend {
     }
 
     @Override
-    public EvalSums evaluateTrain(float[] params, String description) {
-        return evaluate(sc, shape, train, params, description);
+    public SplitSums evaluateTrain(float[] params, int[] validation, String description) {
+        sc.setJobDescription(description);
+        Broadcast<float[]> weights = sc.broadcast(params);
+        try {
+            return train.treeAggregate(SplitSums.empty(shape.outputs(), validation != null),
+                    splitFold(shape, weights, validation), SplitSums::merge, depth);
+        } finally {
+            weights.destroy();
+        }
+    }
+
+    private static org.apache.spark.api.java.function.Function2<SplitSums, SampleBlock, SplitSums> splitFold(
+            NetworkShape shape, Broadcast<float[]> weights, int[] validation) {
+        return (acc, block) -> LocalBackend.add(block, shape, weights.value(), validation, acc);
     }
 
     @Override

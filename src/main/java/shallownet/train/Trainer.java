@@ -10,8 +10,10 @@ import shallownet.net.NetworkShape;
 /**
  * The training loop shared by the Spark job and the single-process reference: the notebook's
  * {@code backprop_minibatch_shallow} (Q20) or, with {@code fullBatch}, {@code backprop_shallow}
- * (Q18). Each step asks the backend for the gradient sum over the step's samples and applies
- * {@code W -= (lr / samples) * gradient}, as {@code update_shallow} does.
+ * (Q18). Each step asks the backend for the gradient sum over the step's samples and hands it to
+ * {@link SgdUpdate}; with the notebook's recipe that is {@code W -= (lr / samples) * gradient}.
+ * With a validation split and a patience, training stops once the validation loss has not
+ * improved for that many evaluations, and the best weights are returned.
  */
 public final class Trainer {
 
@@ -34,55 +36,121 @@ public final class Trainer {
             throw new IllegalArgumentException("parameters: expected " + shape.parameterCount() + ", got " + initial.length);
         }
         float[] params = initial.clone();
+        SgdUpdate update = new SgdUpdate(config.optimizer(), shape);
+        ValidationSplit split = ValidationSplit.of(backend.trainCount(), config.validationFraction(), config.seed());
+        int[] trainIndices = split.validation() == null ? null : split.train();
+        int n = split.train().length;
         List<EpochMetrics> history = new ArrayList<>();
         long start = System.nanoTime();
-        history.add(evaluate(params, 0, start, start));
-        int n = backend.trainCount();
-        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+        EpochMetrics initialMetrics = evaluate(params, 0, split, start, start);
+        history.add(initialMetrics);
+        EarlyStopping stopping = new EarlyStopping(config.patience(), initialMetrics, params);
+        int steps = config.fullBatch() ? 1 : MinibatchOrder.steps(n, config.batchSize());
+        for (int epoch = 1; epoch <= config.epochs() && !stopping.stopped(); epoch++) {
             long epochStart = System.nanoTime();
+            double lr = config.learningRate(epoch);
             if (config.fullBatch()) {
-                step(params, null, n, "iteration " + epoch + "/" + config.epochs() + " (full batch)");
+                step(update, params, trainIndices, n, lr, "iteration " + epoch + "/" + config.epochs() + " (full batch)");
             } else {
-                int[] order = MinibatchOrder.permutation(config.seed(), epoch, n);
-                int steps = MinibatchOrder.steps(n, config.batchSize());
+                int[] order = split.order(config.seed(), epoch);
                 for (int l = 0; l < steps; l++) {
-                    int[] batch = Arrays.copyOfRange(order, l * config.batchSize(),
-                            Math.min((l + 1) * config.batchSize(), n));
-                    step(params, batch, batch.length, "epoch " + epoch + " step " + (l + 1) + "/" + steps);
+                    int[] batch = Arrays.copyOfRange(order, l * config.batchSize(), Math.min((l + 1) * config.batchSize(), n));
+                    step(update, params, batch, batch.length, lr, "epoch " + epoch + " step " + (l + 1) + "/" + steps);
                 }
             }
             if (config.evaluatesAfter(epoch)) {
-                history.add(evaluate(params, epoch, start, epochStart));
+                EpochMetrics m = evaluate(params, epoch, split, start, epochStart);
+                history.add(m);
+                stopping.observe(m, params);
             }
         }
-        return new Result(params, history, (System.nanoTime() - start) / 1e9, stepTimer.summary());
+        float[] result = stopping.enabled() ? stopping.bestParams() : params;
+        return new Result(result, history, (System.nanoTime() - start) / 1e9, stepTimer.summary(),
+                stopping.enabled() ? stopping.bestEpoch() : -1, stopping.stopped());
     }
 
-    private void step(float[] params, int[] batch, int samples, String description) {
+    private void step(SgdUpdate update, float[] params, int[] batch, int samples, double lr, String description) {
         long t0 = System.nanoTime();
         float[] gradient = backend.gradientSum(params, batch, description);
-        float scale = (float) (config.learningRate() / samples);
-        for (int i = 0; i < params.length; i++) {
-            params[i] -= scale * gradient[i];
-        }
+        update.apply(params, gradient, samples, lr);
         stepTimer.record(System.nanoTime() - t0);
     }
 
-    private EpochMetrics evaluate(float[] params, int epoch, long start, long epochStart) {
+    private EpochMetrics evaluate(float[] params, int epoch, ValidationSplit split, long start, long epochStart) {
         String what = epoch == 0 ? "initial network" : (config.fullBatch() ? "iteration " : "epoch ") + epoch;
-        EvalSums train = backend.evaluateTrain(params, "evaluate " + what + " on the training set");
+        SplitSums train = backend.evaluateTrain(params, split.validation(), "evaluate " + what + " on the training set");
         EvalSums test = backend.evaluateTest(params, "evaluate " + what + " on the test set");
         long now = System.nanoTime();
-        EpochMetrics m = new EpochMetrics(epoch, train.loss(), train.errorPercent(), test.loss(),
-                test.errorPercent(), (now - start) / 1e9, (now - epochStart) / 1e9);
+        EvalSums v = train.validation();
+        EpochMetrics m = new EpochMetrics(epoch, train.train().loss(), train.train().errorPercent(), test.loss(),
+                test.errorPercent(), (now - start) / 1e9, (now - epochStart) / 1e9,
+                v == null ? Double.NaN : v.loss(), v == null ? Double.NaN : v.errorPercent());
         onEpoch.accept(m);
         return m;
     }
 
-    /** Trained parameters, per-epoch metrics (epoch 0 first), wall seconds, step-time summary. */
-    public record Result(float[] params, List<EpochMetrics> history, double seconds, StepTimer.Summary steps) {
+    /**
+     * Trained parameters, per-epoch metrics (epoch 0 first), wall seconds, step-time summary; with
+     * early stopping the epoch whose weights these are and whether it stopped before the last epoch.
+     */
+    public record Result(float[] params, List<EpochMetrics> history, double seconds, StepTimer.Summary steps,
+                         int bestEpoch, boolean stoppedEarly) {
         public EpochMetrics last() {
             return history.get(history.size() - 1);
+        }
+
+        /** The metrics of the returned weights: the best epoch's with early stopping, else the last. */
+        public EpochMetrics returned() {
+            if (bestEpoch < 0) {
+                return last();
+            }
+            return history.stream().filter(m -> m.epoch() == bestEpoch).findFirst().orElse(last());
+        }
+    }
+
+    /** Tracks the best validation loss; stops after {@code patience} evaluations without improvement. */
+    private static final class EarlyStopping {
+        private final int patience;
+        private double bestLoss;
+        private int bestEpoch;
+        private float[] best;
+        private int sinceBest;
+
+        EarlyStopping(int patience, EpochMetrics initial, float[] params) {
+            this.patience = patience;
+            this.bestLoss = initial.validationLoss();
+            this.bestEpoch = 0;
+            this.best = patience > 0 ? params.clone() : null;
+        }
+
+        boolean enabled() {
+            return patience > 0;
+        }
+
+        void observe(EpochMetrics m, float[] params) {
+            if (!enabled()) {
+                return;
+            }
+            if (m.validationLoss() < bestLoss) {
+                bestLoss = m.validationLoss();
+                bestEpoch = m.epoch();
+                best = params.clone();
+                sinceBest = 0;
+            } else {
+                sinceBest++;
+            }
+        }
+
+        boolean stopped() {
+            return enabled() && sinceBest >= patience;
+        }
+
+        float[] bestParams() {
+            return best;
+        }
+
+        int bestEpoch() {
+            return bestEpoch;
         }
     }
 }

@@ -17,7 +17,11 @@ public interface TrainingBackend {
      */
     float[] gradientSum(float[] params, int[] batch, String description);
 
-    EvalSums evaluateTrain(float[] params, String description);
+    /**
+     * Metrics on the training set at {@code params}: of the samples not in {@code validation}
+     * (sorted indices; null: all samples) and, separately, of those in it.
+     */
+    SplitSums evaluateTrain(float[] params, int[] validation, String description);
 
     EvalSums evaluateTest(float[] params, String description);
 }

@@ -4,11 +4,14 @@ import java.io.Serializable;
 
 /**
  * The recipe. Defaults are the notebook's: 64 hidden units, minibatches of 100, learning rate
- * 0.05 normalised by the minibatch size, 5 epochs. {@code fullBatch} is Q18's gradient descent,
- * where {@code epochs} counts iterations. {@code evalEvery} = 0 evaluates only after the last epoch.
+ * 0.05 normalised by the minibatch size, 5 epochs, plain SGD. {@code fullBatch} is Q18's gradient
+ * descent, where {@code epochs} counts iterations. {@code evalEvery} = 0 evaluates only after the
+ * last epoch. The optimiser options (momentum, schedule, weight decay) and early stopping on a
+ * held-out validation split of the training set are off in the notebook's recipe.
  */
 public record TrainingConfig(int hidden, int batchSize, double learningRate, int epochs, long seed,
-                             boolean fullBatch, int evalEvery, int classes) implements Serializable {
+                             boolean fullBatch, int evalEvery, int classes, Optimizer optimizer,
+                             double validationFraction, int patience) implements Serializable {
 
     public static final int DEFAULT_HIDDEN = 64;
     public static final int DEFAULT_BATCH = 100;
@@ -16,6 +19,38 @@ public record TrainingConfig(int hidden, int batchSize, double learningRate, int
     public static final int DEFAULT_EPOCHS = 5;
     public static final long DEFAULT_SEED = 1;
     public static final int DEFAULT_CLASSES = 10;
+
+    /**
+     * Momentum {@code mu} (0: plain SGD), classical or Nesterov; the learning-rate schedule; L2
+     * weight decay {@code lambda} on the weight matrices (not the biases), added to the gradient.
+     */
+    public record Optimizer(double momentum, boolean nesterov, LearningRateSchedule schedule, double decay,
+                            int stepEpochs, double weightDecay) implements Serializable {
+
+        public static final Optimizer PLAIN_SGD = new Optimizer(0, false, LearningRateSchedule.CONSTANT, 1, 1, 0);
+
+        public Optimizer {
+            if (!(momentum >= 0 && momentum < 1)) {
+                throw new IllegalArgumentException("--momentum must be in [0, 1), got " + momentum);
+            }
+            if (nesterov && momentum == 0) {
+                throw new IllegalArgumentException("--nesterov needs a --momentum above 0");
+            }
+            if (!(decay > 0 && decay <= 1)) {
+                throw new IllegalArgumentException("--lr-decay must be in (0, 1], got " + decay);
+            }
+            if (stepEpochs < 1) {
+                throw new IllegalArgumentException("--lr-step-epochs must be at least 1, got " + stepEpochs);
+            }
+            if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+                throw new IllegalArgumentException("--weight-decay must be >= 0, got " + weightDecay);
+            }
+        }
+
+        public boolean isPlain() {
+            return momentum == 0 && weightDecay == 0;
+        }
+    }
 
     public TrainingConfig {
         if (hidden < 1) {
@@ -36,6 +71,24 @@ public record TrainingConfig(int hidden, int batchSize, double learningRate, int
         if (classes < 2 || classes > 256) {
             throw new IllegalArgumentException("--classes must be in 2..256, got " + classes);
         }
+        if (!(validationFraction >= 0 && validationFraction < 1)) {
+            throw new IllegalArgumentException("--validation-fraction must be in [0, 1), got " + validationFraction);
+        }
+        if (patience < 0) {
+            throw new IllegalArgumentException("--patience must be >= 0, got " + patience);
+        }
+        if (patience > 0 && validationFraction == 0) {
+            throw new IllegalArgumentException("--patience (early stopping) needs a --validation-fraction above 0");
+        }
+        if (optimizer == null) {
+            optimizer = Optimizer.PLAIN_SGD;
+        }
+    }
+
+    /** The notebook's recipe with plain SGD and no validation split. */
+    public TrainingConfig(int hidden, int batchSize, double learningRate, int epochs, long seed, boolean fullBatch,
+                          int evalEvery, int classes) {
+        this(hidden, batchSize, learningRate, epochs, seed, fullBatch, evalEvery, classes, Optimizer.PLAIN_SGD, 0, 0);
     }
 
     public static TrainingConfig seedRecipe() {
@@ -44,15 +97,33 @@ public record TrainingConfig(int hidden, int batchSize, double learningRate, int
     }
 
     public TrainingConfig withEpochs(int e) {
-        return new TrainingConfig(hidden, batchSize, learningRate, e, seed, fullBatch, evalEvery, classes);
+        return new TrainingConfig(hidden, batchSize, learningRate, e, seed, fullBatch, evalEvery, classes, optimizer,
+                validationFraction, patience);
     }
 
     public TrainingConfig withFullBatch(boolean f) {
-        return new TrainingConfig(hidden, batchSize, learningRate, epochs, seed, f, evalEvery, classes);
+        return new TrainingConfig(hidden, batchSize, learningRate, epochs, seed, f, evalEvery, classes, optimizer,
+                validationFraction, patience);
     }
 
     public TrainingConfig withEvalEvery(int e) {
-        return new TrainingConfig(hidden, batchSize, learningRate, epochs, seed, fullBatch, e, classes);
+        return new TrainingConfig(hidden, batchSize, learningRate, epochs, seed, fullBatch, e, classes, optimizer,
+                validationFraction, patience);
+    }
+
+    public TrainingConfig withOptimizer(Optimizer o) {
+        return new TrainingConfig(hidden, batchSize, learningRate, epochs, seed, fullBatch, evalEvery, classes, o,
+                validationFraction, patience);
+    }
+
+    public TrainingConfig withValidation(double fraction, int patienceEpochs) {
+        return new TrainingConfig(hidden, batchSize, learningRate, epochs, seed, fullBatch, evalEvery, classes, optimizer,
+                fraction, patienceEpochs);
+    }
+
+    /** Learning rate of {@code epoch} (1-based) under the schedule. */
+    public double learningRate(int epoch) {
+        return learningRate * optimizer.schedule().factor(epoch, epochs, optimizer.decay(), optimizer.stepEpochs());
     }
 
     /** Whether metrics are computed after {@code epoch} (1-based) of {@code epochs}. */

@@ -117,7 +117,7 @@ class NetworkKernelTest {
         float[] p = new float[shape.parameterCount()];
         p[shape.b2Offset()] = 200f; // always predicts class 0 with y[others] ~ e^-200
         EvalSums sums = new EvalSums(10);
-        new NetworkKernel(shape).evaluate(p, new byte[] {1, 2, 3, 4}, new byte[] {5}, 0, 1, sums);
+        new NetworkKernel(shape).evaluate(p, new byte[] {1, 2, 3, 4}, new byte[] {5}, null, 0, 1, sums);
         assertEquals(200.0 / 10, sums.loss(), 1e-4);
         assertEquals(100.0, sums.errorPercent());
     }

@@ -85,6 +85,30 @@ class SparkTrainingTest {
         assertEquals(local.last().testErrorPct(), spark.last().testErrorPct(), 0.5 + 1e-9);
     }
 
+    @Test
+    void optimizerOptionsAndValidationSplitRunTheSameOnSpark() {
+        SampleBlock train = SyntheticDigits.block(0, 700, 40, 10, 1);
+        SampleBlock test = SyntheticDigits.block(0, 200, 40, 10, 2);
+        TrainingConfig c = new TrainingConfig(16, 64, 0.05, 3, 5, false, 1, 10)
+                .withOptimizer(new TrainingConfig.Optimizer(0.9, true, LearningRateSchedule.COSINE, 1, 1, 1e-4))
+                .withValidation(0.2, 2);
+        float[] initial = WeightInit.initShallow(SMALL, 5);
+        Trainer.Result local = new Trainer(c, SMALL, new LocalBackend(SMALL, train, test), m -> { }).train(initial);
+        JavaRDD<SampleBlock> trainRdd = sc.parallelize(SyntheticDigits.split(train, 3), 3).cache();
+        JavaRDD<SampleBlock> testRdd = sc.parallelize(SyntheticDigits.split(test, 3), 3).cache();
+        Trainer.Result spark = new Trainer(c, SMALL, new SparkBackend(sc, SMALL, trainRdd, 700, testRdd), m -> { })
+                .train(initial);
+        double rel = relativeDifference(spark.params(), local.params());
+        assertTrue(rel < 1e-5, "relative difference " + rel);
+        assertEquals(local.history().size(), spark.history().size());
+        for (int i = 0; i < local.history().size(); i++) {
+            EpochMetrics l = local.history().get(i);
+            EpochMetrics s = spark.history().get(i);
+            assertEquals(l.validationLoss(), s.validationLoss(), 1e-4 * l.validationLoss());
+            assertEquals(l.validationErrorPct(), s.validationErrorPct(), 0.75 + 1e-9); // at most one of 140 samples
+        }
+    }
+
     private static EpochMetrics withTimesOf(EpochMetrics m, EpochMetrics times) {
         return new EpochMetrics(m.epoch(), m.trainLoss(), m.trainErrorPct(), m.testLoss(), m.testErrorPct(),
                 times.elapsedSeconds(), times.epochSeconds());

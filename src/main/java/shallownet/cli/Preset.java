@@ -1,0 +1,48 @@
+package shallownet.cli;
+
+import java.util.Locale;
+import shallownet.train.LearningRateSchedule;
+import shallownet.train.TrainingConfig;
+
+/**
+ * Named recipes for {@code train --preset}. Options given on the command line override a
+ * preset's values.
+ *
+ * <ul>
+ *   <li>{@code seed}: the reference notebook's recipe (the default): plain SGD, B=100, lr 0.05,
+ *       5 epochs.</li>
+ *   <li>{@code fast}: the recipe for time to accuracy, chosen by measurement (README, "Presets"):
+ *       fewer, larger steps (every step is one Spark job) with Nesterov momentum and a cosine
+ *       schedule.</li>
+ * </ul>
+ */
+enum Preset {
+    SEED(TrainingConfig.DEFAULT_BATCH, TrainingConfig.DEFAULT_LR, TrainingConfig.DEFAULT_EPOCHS,
+            TrainingConfig.Optimizer.PLAIN_SGD),
+    FAST(250, 0.05, 10, new TrainingConfig.Optimizer(0.9, true, LearningRateSchedule.COSINE, 1, 1, 0));
+
+    final int batchSize;
+    final double learningRate;
+    final int epochs;
+    final TrainingConfig.Optimizer optimizer;
+
+    Preset(int batchSize, double learningRate, int epochs, TrainingConfig.Optimizer optimizer) {
+        this.batchSize = batchSize;
+        this.learningRate = learningRate;
+        this.epochs = epochs;
+        this.optimizer = optimizer;
+    }
+
+    static Preset parse(String s) {
+        try {
+            return valueOf(s.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--preset must be seed or fast, got " + s);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}
