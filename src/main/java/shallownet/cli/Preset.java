@@ -16,7 +16,7 @@ import shallownet.train.TrainingConfig;
  *       schedule.</li>
  * </ul>
  */
-enum Preset {
+public enum Preset {
     SEED(TrainingConfig.DEFAULT_BATCH, TrainingConfig.DEFAULT_LR, TrainingConfig.DEFAULT_EPOCHS,
             TrainingConfig.Optimizer.PLAIN_SGD),
     FAST(250, 0.05, 10, new TrainingConfig.Optimizer(0.9, true, LearningRateSchedule.COSINE, 1, 1, 0));
@@ -33,7 +33,12 @@ enum Preset {
         this.optimizer = optimizer;
     }
 
-    static Preset parse(String s) {
+    /** The preset's recipe for a network of {@code hidden} units and {@code classes} outputs. */
+    public TrainingConfig recipe(int hidden, int classes, long seed) {
+        return new TrainingConfig(hidden, batchSize, learningRate, epochs, seed, false, 1, classes, optimizer, 0, 0);
+    }
+
+    public static Preset parse(String s) {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {

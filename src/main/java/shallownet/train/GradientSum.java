@@ -17,13 +17,17 @@ public final class GradientSum implements Serializable {
 
     private float[] gradient;
     private int samples;
+    /** Time in the kernel: summed within a partition, the slowest partition's across them. */
+    private long kernelNanos;
 
     public GradientSum add(SampleBlock block, NetworkShape shape, float[] params, int[] batch) {
+        long t0 = System.nanoTime();
         NetworkKernel kernel = NetworkKernel.forThread(shape);
         if (gradient == null) {
             gradient = new float[shape.parameterCount()];
         }
         samples += block.addGradient(kernel, params, batch, gradient, null);
+        kernelNanos += System.nanoTime() - t0;
         return this;
     }
 
@@ -34,6 +38,8 @@ public final class GradientSum implements Serializable {
         if (gradient == null) {
             return other;
         }
+        // Partitions run in parallel: the step waits for the slowest one.
+        kernelNanos = Math.max(kernelNanos, other.kernelNanos);
         for (int i = 0; i < gradient.length; i++) {
             gradient[i] += other.gradient[i];
         }
@@ -48,5 +54,9 @@ public final class GradientSum implements Serializable {
 
     public int samples() {
         return samples;
+    }
+
+    public long kernelNanos() {
+        return kernelNanos;
     }
 }

@@ -22,6 +22,7 @@ public final class SparkBackend implements TrainingBackend {
     private final JavaRDD<SampleBlock> test;
     private final int trainCount;
     private final int depth;
+    private long lastKernelNanos;
 
     /** {@code train} and {@code test} should be cached; {@code trainCount} is the training set size. */
     public SparkBackend(JavaSparkContext sc, NetworkShape shape, JavaRDD<SampleBlock> train, int trainCount,
@@ -39,6 +40,11 @@ public final class SparkBackend implements TrainingBackend {
         return partitions > 8 ? 2 : 1;
     }
 
+    /** Kernel time of the last step's slowest partition (the rest of the step is Spark's). */
+    public long lastKernelNanos() {
+        return lastKernelNanos;
+    }
+
     @Override
     public int trainCount() {
         return trainCount;
@@ -54,6 +60,7 @@ public final class SparkBackend implements TrainingBackend {
             if (sum.gradient() == null) {
                 throw new IllegalStateException(description + ": no partition held any sample of the step");
             }
+            lastKernelNanos = sum.kernelNanos();
             return sum.gradient();
         } finally {
             weights.destroy();

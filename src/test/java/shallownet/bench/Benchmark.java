@@ -1,0 +1,519 @@
+package shallownet.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.FileInputStream;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel;
+import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.RDDInfo;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import shallownet.cli.Preset;
+import shallownet.data.BlockRdds;
+import shallownet.data.SampleBlock;
+import shallownet.idx.DataDirectory;
+import shallownet.idx.LabeledIdxFiles;
+import shallownet.net.EvalSums;
+import shallownet.net.NetworkKernel;
+import shallownet.net.NetworkShape;
+import shallownet.net.WeightInit;
+import shallownet.train.MinibatchOrder;
+import shallownet.train.SparkBackend;
+import shallownet.train.SplitSums;
+import shallownet.train.Trainer;
+import shallownet.train.TrainingBackend;
+import shallownet.train.TrainingConfig;
+
+/**
+ * The benchmark table: Spark's per-job floor, this job's step (kernel and the rest), the kernel
+ * alone (JMH), the seed recipe end to end, time to accuracy against MLlib's MLP, cached sizes and
+ * scaling, all in one run with the same JVM settings and partitions. Run with
+ * {@code mvn -Pbench verify} ({@code -Dbench.args=--quick} for the short version). Figures go to
+ * stdout and, as JSON, to {@code target/bench/}.
+ */
+public final class Benchmark {
+
+    private static final NetworkShape SHAPE = new NetworkShape(784, 64, 10);
+    private static final double MLLIB_REFERENCE_ACCURACY = 96.28;
+
+    private final boolean quick;
+    private final int partitions;
+    private final Map<String, Object> figures = new LinkedHashMap<>();
+    private final List<String[]> rows = new ArrayList<>();
+    private JavaSparkContext sc;
+    private LabeledIdxFiles trainFiles;
+    private LabeledIdxFiles testFiles;
+    private JavaRDD<SampleBlock> train;
+    private JavaRDD<SampleBlock> test;
+
+    private Benchmark(boolean quick, int partitions) {
+        this.quick = quick;
+        this.partitions = partitions;
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> a = Arrays.asList(args);
+        boolean quick = a.contains("--quick");
+        int partitions = a.contains("--partitions") ? Integer.parseInt(a.get(a.indexOf("--partitions") + 1)) : 2;
+        String master = a.contains("--master") ? a.get(a.indexOf("--master") + 1) : "local[2]";
+        new Benchmark(quick, partitions).run(master);
+    }
+
+    private int n(int full, int short_) {
+        return quick ? short_ : full;
+    }
+
+    private void run(String master) throws Exception {
+        long start = System.nanoTime();
+        figures.put("date", Instant.now().toString());
+        figures.put("mode", quick ? "quick" : "full");
+        figures.put("master", master);
+        figures.put("partitions", partitions);
+        figures.put("java", System.getProperty("java.version"));
+        figures.put("cores", Runtime.getRuntime().availableProcessors());
+        figures.put("blas", NetworkKernel.blasImplementation());
+
+        kernel();
+        SparkConf conf = new SparkConf().setAppName("shallownet benchmark").setMaster(master);
+        loadProjectSparkDefaults(conf);
+        sc = new JavaSparkContext(conf);
+        figures.put("spark", sc.version());
+        try {
+            String dir = mnistDir();
+            Configuration hadoop = sc.hadoopConfiguration();
+            trainFiles = DataDirectory.train(hadoop, dir, 10);
+            testFiles = DataDirectory.test(hadoop, dir, 10);
+            train = BlockRdds.load(sc, trainFiles, partitions, "training set");
+            test = BlockRdds.load(sc, testFiles, partitions, "test set");
+            train.count();
+            test.count();
+            floorAndStep();
+            seedRecipe();
+            timeToAccuracy();
+            cachedSizes();
+            scaling();
+        } finally {
+            sc.stop();
+        }
+        figures.put("benchmark_seconds", (System.nanoTime() - start) / 1e9);
+        print();
+        Path out = Path.of(System.getProperty("shallownet.project.dir", "."), "target", "bench");
+        Files.createDirectories(out);
+        Path file = out.resolve("bench-" + figures.get("mode") + "-" + Instant.now().toString().replace(":", "") + ".json");
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), figures);
+        System.out.println("figures written to " + file);
+    }
+
+    /** The same settings as submit.sh: conf/spark-defaults.conf. */
+    private static void loadProjectSparkDefaults(SparkConf conf) throws Exception {
+        Path defaults = Path.of(System.getProperty("shallownet.project.dir", "."), "conf", "spark-defaults.conf");
+        Properties p = new Properties();
+        try (InputStream in = new FileInputStream(defaults.toFile())) {
+            p.load(in);
+        }
+        for (String key : p.stringPropertyNames()) {
+            if (key.startsWith("spark.") && !key.equals("spark.driver.memory")) {
+                conf.set(key, p.getProperty(key).trim());
+            }
+        }
+    }
+
+    private static String mnistDir() {
+        for (String d : new String[] {System.getenv("SHALLOWNET_MNIST_DIR"), System.getProperty("shallownet.mnist.dir"), "data/mnist"}) {
+            if (d != null && (Files.exists(Path.of(d, DataDirectory.TRAIN_IMAGES)) || Files.exists(Path.of(d, DataDirectory.TRAIN_IMAGES + ".gz")))) {
+                return d;
+            }
+        }
+        throw new IllegalStateException("no MNIST found: set SHALLOWNET_MNIST_DIR or run ./submit.sh fetch");
+    }
+
+    // ---- the kernel alone -------------------------------------------------------------------
+
+    private void kernel() throws Exception {
+        String modules = Files.readString(Path.of(System.getProperty("shallownet.project.dir", "."), "conf",
+                "java-module-options")).strip();
+        RunResult r = new Runner(new OptionsBuilder()
+                .include(KernelBenchmark.class.getName() + ".forwardBackward")
+                .forks(1)
+                .warmupIterations(n(4, 2)).warmupTime(TimeValue.seconds(n(2, 1)))
+                .measurementIterations(n(6, 3)).measurementTime(TimeValue.seconds(n(2, 1)))
+                .jvmArgsAppend(modules.split(" "))
+                .build()).runSingle();
+        double ms = r.getPrimaryResult().getScore();
+        double err = r.getPrimaryResult().getScoreError();
+        double gflops = KernelBenchmark.flops(100) / (ms * 1e6);
+        figures.put("kernel_ms_per_minibatch_b100", ms);
+        figures.put("kernel_ms_error_99pct", err);
+        figures.put("kernel_gflops", gflops);
+        row("kernel alone (JMH, 1 thread, B=100 fwd+bwd)", String.format("%.3f ms +- %.3f; %.1f GFLOP/s", ms, err, gflops),
+                ">= 14 GFLOP/s");
+    }
+
+    // ---- Spark's floor and this job's step --------------------------------------------------
+
+    private void floorAndStep() {
+        int warm = n(60, 20);
+        int count = n(300, 80);
+        long[] bare = new long[count];
+        for (int i = -warm; i < count; i++) {
+            long t0 = System.nanoTime();
+            train.count();
+            if (i >= 0) {
+                bare[i] = System.nanoTime() - t0;
+            }
+        }
+        long[] bcastAgg = new long[count];
+        float[] weights = WeightInit.initShallow(SHAPE, 1);
+        int depth = partitions > 8 ? 2 : 1;
+        for (int i = -warm; i < count; i++) {
+            long t0 = System.nanoTime();
+            Broadcast<float[]> b = sc.broadcast(weights);
+            train.treeAggregate((float[]) null, (acc, block) -> acc != null ? acc : new float[b.value().length],
+                    Benchmark::addArrays, depth);
+            b.destroy();
+            if (i >= 0) {
+                bcastAgg[i] = System.nanoTime() - t0;
+            }
+        }
+        SparkBackend backend = new SparkBackend(sc, SHAPE, train, trainFiles.count(), test);
+        long[] step = new long[count];
+        long[] kernel = new long[count];
+        long[] rest = new long[count];
+        int[] order = MinibatchOrder.permutation(1, 1, trainFiles.count());
+        int steps = MinibatchOrder.steps(trainFiles.count(), 100);
+        for (int i = -warm; i < count; i++) {
+            int l = Math.floorMod(i, steps);
+            int[] batch = Arrays.copyOfRange(order, l * 100, l * 100 + 100);
+            long t0 = System.nanoTime();
+            backend.gradientSum(weights, batch, "benchmark step");
+            long t = System.nanoTime() - t0;
+            if (i >= 0) {
+                step[i] = t;
+                kernel[i] = backend.lastKernelNanos();
+                rest[i] = t - kernel[i];
+            }
+        }
+        double bareMs = median(bare);
+        figures.put("floor_bare_job_ms", Map.of("median", bareMs, "p90", p90(bare)));
+        figures.put("floor_broadcast_treeAggregate_ms", Map.of("median", median(bcastAgg), "p90", p90(bcastAgg)));
+        figures.put("step_ms", Map.of("median", median(step), "p90", p90(step), "kernel_median", median(kernel),
+                "rest_median", median(rest), "rest_over_bare_job", median(rest) / bareMs));
+        row("Spark floor: bare count() job on the cached RDD", msp(bare), "");
+        row("Spark floor: broadcast 200 KB + treeAggregate 50,890 floats", msp(bcastAgg), "");
+        row("this job's step (B=100)", msp(step), "");
+        row("  of which kernel (slowest partition)", String.format("median %.2f ms", median(kernel)), "");
+        row("  of which the rest (step - kernel)", String.format("median %.2f ms = %.2f x bare job", median(rest),
+                median(rest) / bareMs), "<= 1.3 x bare job");
+    }
+
+    private static float[] addArrays(float[] a, float[] b) {
+        if (a == null) {
+            return b;
+        }
+        if (b == null) {
+            return a;
+        }
+        for (int i = 0; i < a.length; i++) {
+            a[i] += b[i];
+        }
+        return a;
+    }
+
+    // ---- whole recipes ----------------------------------------------------------------------
+
+    /** Times the backend's evaluations, so training time can be told apart from reporting. */
+    private static final class EvalTiming implements TrainingBackend {
+        private final TrainingBackend inner;
+        long evalNanos;
+
+        EvalTiming(TrainingBackend inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public int trainCount() {
+            return inner.trainCount();
+        }
+
+        @Override
+        public float[] gradientSum(float[] params, int[] batch, String description) {
+            return inner.gradientSum(params, batch, description);
+        }
+
+        @Override
+        public SplitSums evaluateTrain(float[] params, int[] validation, String description) {
+            long t0 = System.nanoTime();
+            try {
+                return inner.evaluateTrain(params, validation, description);
+            } finally {
+                evalNanos += System.nanoTime() - t0;
+            }
+        }
+
+        @Override
+        public EvalSums evaluateTest(float[] params, String description) {
+            long t0 = System.nanoTime();
+            try {
+                return inner.evaluateTest(params, description);
+            } finally {
+                evalNanos += System.nanoTime() - t0;
+            }
+        }
+    }
+
+    private void seedRecipe() {
+        TrainingConfig seed = TrainingConfig.seedRecipe().withEpochs(n(5, 1));
+        EvalTiming backend = new EvalTiming(new SparkBackend(sc, SHAPE, train, trainFiles.count(), test));
+        Trainer.Result r = new Trainer(seed, SHAPE, backend, m -> { }).train(WeightInit.initShallow(SHAPE, 1));
+        double trainSeconds = r.seconds() - backend.evalNanos / 1e9;
+        figures.put("seed_recipe", Map.of("epochs", seed.epochs(), "wall_s", r.seconds(), "training_s", trainSeconds,
+                "test_error_pct", r.last().testErrorPct(), "train_error_pct", r.last().trainErrorPct(),
+                "step_median_ms", r.steps().medianMs()));
+        row("seed recipe (" + seed.epochs() + " epochs, B=100, lr 0.05), in-process", String.format(
+                "%.1f s (%.1f s training, %.1f s evaluating); test error %.2f %%", r.seconds(), trainSeconds,
+                backend.evalNanos / 1e9, r.last().testErrorPct()), quick ? "" : "<= 45 s from submit.sh start, <= 5.0 %");
+    }
+
+    private void timeToAccuracy() {
+        // The quick mode stops at 3 epochs: enough for the curve's start, not for 97 %.
+        TrainingConfig fast = Preset.FAST.recipe(64, 10, 1);
+        fast = quick ? fast.withEpochs(3) : fast;
+        EvalTiming backend = new EvalTiming(new SparkBackend(sc, SHAPE, train, trainFiles.count(), test));
+        long start = System.nanoTime();
+        double[] reached = {Double.NaN, Double.NaN};
+        List<Map<String, Object>> curve = new ArrayList<>();
+        new Trainer(fast, SHAPE, backend, m -> {
+            double trainingS = (System.nanoTime() - start - backend.evalNanos) / 1e9;
+            double acc = 100 - m.testErrorPct();
+            curve.add(Map.of("epoch", m.epoch(), "training_s", trainingS, "test_accuracy_pct", acc));
+            if (acc >= MLLIB_REFERENCE_ACCURACY && Double.isNaN(reached[0])) {
+                reached[0] = trainingS;
+            }
+            if (acc >= 97.0 && Double.isNaN(reached[1])) {
+                reached[1] = trainingS;
+            }
+        }).train(WeightInit.initShallow(SHAPE, 1));
+        figures.put("fast_preset_curve", curve);
+
+        Mlp mlp = mlp(n(100, 5));
+        figures.put("mllib_mlp", Map.of("max_iter", mlp.iterations, "fit_s", mlp.fitSeconds, "test_accuracy_pct",
+                mlp.accuracy, "input_cache_bytes", mlp.cacheBytes));
+        figures.put("time_to_96_28_s", Map.of("shallownet_fast", reached[0], "mllib_mlp_lower_bound",
+                mlp.fitSeconds, "mllib_reached", mlp.accuracy >= MLLIB_REFERENCE_ACCURACY));
+        figures.put("time_to_97_s", reached[1]);
+        row("time to 96.28 % test accuracy: this job (--preset fast)", seconds(reached[0]), "");
+        row("time to 96.28 %: MLlib MLP [784,64,10] l-bfgs, " + mlp.iterations + " iterations",
+                String.format("%.1f s of fit() -> %.2f %%%s", mlp.fitSeconds, mlp.accuracy,
+                        mlp.accuracy >= MLLIB_REFERENCE_ACCURACY ? "" : " (not reached: the time is a lower bound)"), "");
+        row("  ratio MLlib / this job", Double.isNaN(reached[0]) ? "n/a"
+                : String.format("%.1f x%s", mlp.fitSeconds / reached[0], mlp.accuracy >= MLLIB_REFERENCE_ACCURACY ? "" : " (at least)"),
+                ">= 4 x");
+        row("time to 97.0 % test accuracy: this job (--preset fast)", seconds(reached[1]), "<= 120 s");
+    }
+
+    private record Mlp(int iterations, double fitSeconds, double accuracy, long cacheBytes) {
+    }
+
+    private Mlp mlp(int iterations) {
+        SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
+        StructType schema = new StructType(new StructField[] {
+                DataTypes.createStructField("label", DataTypes.DoubleType, false),
+                DataTypes.createStructField("features", SQLDataTypes.VectorType(), false)});
+        Set<Integer> before = rddIds();
+        Dataset<Row> trainDf = spark.createDataFrame(toRows(train), schema).cache();
+        trainDf.count();
+        long cacheBytes = 0;
+        for (RDDInfo info : sc.sc().getRDDStorageInfo()) {
+            if (!before.contains(info.id())) {
+                cacheBytes += info.memSize() + info.diskSize();
+            }
+        }
+        Dataset<Row> testDf = spark.createDataFrame(toRows(test), schema);
+        MultilayerPerceptronClassifier classifier = new MultilayerPerceptronClassifier()
+                .setLayers(new int[] {784, 64, 10}).setMaxIter(iterations).setSeed(1L);
+        sc.setJobDescription("MLlib MultilayerPerceptronClassifier.fit");
+        long t0 = System.nanoTime();
+        MultilayerPerceptronClassificationModel model = classifier.fit(trainDf);
+        double fit = (System.nanoTime() - t0) / 1e9;
+        double accuracy = 100 * new MulticlassClassificationEvaluator().setMetricName("accuracy")
+                .evaluate(model.transform(testDf));
+        trainDf.unpersist();
+        return new Mlp(iterations, fit, accuracy, cacheBytes);
+    }
+
+    /** The same samples, scaled the same way (-1 + 2x/255), as MLlib rows. */
+    private static JavaRDD<Row> toRows(JavaRDD<SampleBlock> blocks) {
+        return blocks.flatMap(b -> {
+            List<Row> out = new ArrayList<>(b.count());
+            for (int s = 0; s < b.count(); s++) {
+                double[] x = new double[b.pixelsPerSample()];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = NetworkKernel.scalePixel(b.pixels()[s * x.length + i]);
+                }
+                out.add(RowFactory.create((double) b.label(s), Vectors.dense(x)));
+            }
+            return out.iterator();
+        });
+    }
+
+    private Set<Integer> rddIds() {
+        Set<Integer> ids = new HashSet<>();
+        for (RDDInfo info : sc.sc().getRDDStorageInfo()) {
+            ids.add(info.id());
+        }
+        return ids;
+    }
+
+    private void cachedSizes() {
+        for (RDDInfo info : sc.sc().getRDDStorageInfo()) {
+            if (info.id() == train.id()) {
+                figures.put("cached_training_bytes", info.memSize());
+                row("cached training data (Spark storage info): this job", mb(info.memSize()), "<= 50 MB");
+            }
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> mlp = (Map<String, Object>) figures.get("mllib_mlp");
+        row("cached training data: MLlib MLP's input DataFrame", mb((Long) mlp.get("input_cache_bytes")), "");
+    }
+
+    // ---- scaling ----------------------------------------------------------------------------
+
+    private void scaling() {
+        Map<String, Object> data = new LinkedHashMap<>();
+        float[] weights = WeightInit.initShallow(SHAPE, 1);
+        double base = Double.NaN;
+        for (int k : new int[] {1, 2, 4}) {
+            int n = trainFiles.count();
+            JavaRDD<SampleBlock> replicated = train.flatMap(b -> {
+                List<SampleBlock> copies = new ArrayList<>();
+                for (int c = 0; c < k; c++) {
+                    copies.add(new SampleBlock(b.firstIndex() + c * n, b.pixelsPerSample(), b.pixels(), b.labels()));
+                }
+                return copies.iterator();
+            }).cache();
+            replicated.count();
+            SparkBackend backend = new SparkBackend(sc, SHAPE, replicated, k * n, test);
+            int steps = MinibatchOrder.steps(k * n, 100);
+            int measured = quick ? 60 : steps;
+            int[] order = MinibatchOrder.permutation(1, 1, k * n);
+            for (int l = 0; l < 20; l++) {
+                backend.gradientSum(weights, Arrays.copyOfRange(order, l * 100, l * 100 + 100), "warm-up");
+            }
+            long t0 = System.nanoTime();
+            for (int l = 0; l < measured; l++) {
+                backend.gradientSum(weights, Arrays.copyOfRange(order, l * 100, Math.min(l * 100 + 100, k * n)),
+                        "scaling x" + k + " step " + (l + 1) + "/" + steps);
+            }
+            double perEpoch = (System.nanoTime() - t0) / 1e9 * steps / measured;
+            replicated.unpersist();
+            if (k == 1) {
+                base = perEpoch;
+            }
+            data.put("x" + k, Map.of("seconds_per_epoch", perEpoch, "steps_measured", measured, "steps_per_epoch", steps));
+            row("seconds per epoch, training set x" + k + (quick ? " (from " + measured + " steps)" : ""),
+                    String.format("%.1f s = %.2f x (x1's) / %d", perEpoch, perEpoch / base, k), "linear within +-15 %");
+        }
+        figures.put("scaling_data", data);
+
+        Map<String, Object> parts = new LinkedHashMap<>();
+        double two = Double.NaN;
+        for (int p : new int[] {2, 4, 8, 16}) {
+            JavaRDD<SampleBlock> blocks = BlockRdds.load(sc, trainFiles, p, "training set, " + p + " partitions");
+            blocks.count();
+            SparkBackend backend = new SparkBackend(sc, SHAPE, blocks, trainFiles.count(), test);
+            int[] order = MinibatchOrder.permutation(1, 1, trainFiles.count());
+            int count = n(150, 30);
+            long[] t = new long[count];
+            for (int i = -n(20, 10); i < count; i++) {
+                int l = Math.floorMod(i, 600);
+                long t0 = System.nanoTime();
+                backend.gradientSum(weights, Arrays.copyOfRange(order, l * 100, l * 100 + 100), "partitions " + p);
+                if (i >= 0) {
+                    t[i] = System.nanoTime() - t0;
+                }
+            }
+            blocks.unpersist();
+            double med = median(t);
+            if (p == 2) {
+                two = med;
+            }
+            parts.put(String.valueOf(p), Map.of("median_ms", med, "p90_ms", p90(t)));
+            row("step time with " + p + " partitions", String.format("%s (%.2f x 2 partitions')", msp(t), med / two),
+                    "within +-30 % of 2's");
+        }
+        figures.put("scaling_partitions", parts);
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------
+
+    private void row(String what, String value, String target) {
+        rows.add(new String[] {what, value, target});
+        System.out.printf("%-62s %s%n", what, value);
+    }
+
+    private void print() {
+        System.out.println();
+        System.out.printf("shallownet benchmark (%s): %s, %s partitions, Spark %s, Java %s, %s cores, BLAS %s%n",
+                figures.get("mode"), figures.get("master"), partitions, figures.get("spark"), figures.get("java"),
+                figures.get("cores"), figures.get("blas"));
+        System.out.printf("%-62s | %-58s | %s%n", "figure", "measured", "target");
+        System.out.println("-".repeat(150));
+        for (String[] r : rows) {
+            System.out.printf("%-62s | %-58s | %s%n", r[0], r[1], r[2]);
+        }
+        System.out.printf("benchmark took %.0f s%n", (Double) figures.get("benchmark_seconds"));
+    }
+
+    private static double median(long[] nanos) {
+        long[] s = nanos.clone();
+        Arrays.sort(s);
+        return s[s.length / 2] / 1e6;
+    }
+
+    private static double p90(long[] nanos) {
+        long[] s = nanos.clone();
+        Arrays.sort(s);
+        return s[Math.min(s.length - 1, (int) (0.9 * s.length))] / 1e6;
+    }
+
+    private static String msp(long[] nanos) {
+        return String.format("median %.2f ms, p90 %.2f ms", median(nanos), p90(nanos));
+    }
+
+    private static String seconds(double s) {
+        return Double.isNaN(s) ? "not reached" : String.format("%.1f s of training", s);
+    }
+
+    private static String mb(long bytes) {
+        return String.format("%.1f MB", bytes / 1e6);
+    }
+}
