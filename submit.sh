@@ -22,7 +22,12 @@ build_if_needed() {
   if [[ -z "$jar" || ! -f "$HERE/target/spark-classpath.txt" ]] \
      || [[ -n "$(find "$HERE/src/main" "$HERE/pom.xml" -newer "$jar" -print -quit)" ]]; then
     echo "submit.sh: building the application jar (mvn package)..." >&2
-    (cd "$HERE" && mvn -q -B -Dstyle.color=never -DskipTests package) >&2
+    local log; log="$(mktemp)"
+    if ! (cd "$HERE" && mvn -B -Dstyle.color=never -DskipTests package) >"$log" 2>&1; then
+      cat "$log" >&2; rm -f "$log"
+      echo "submit.sh: the build failed (output above)" >&2; exit 1
+    fi
+    rm -f "$log"
   fi
 }
 

@@ -203,7 +203,7 @@ public final class MnistFetcher {
                 try {
                     MessageDigest sha = sha256();
                     try (OutputStream out = Files.newOutputStream(tmp)) {
-                        tar.copyEntry(new DigestOutputStream(out, sha));
+                        tar.copyEntry(new java.security.DigestOutputStream(out, sha));
                     }
                     String digest = HexFormat.of().formatHex(sha.digest());
                     if (!SHA256.get(name).equals(digest)) {
@@ -264,27 +264,6 @@ public final class MnistFetcher {
             } catch (IOException ignored) {
                 // a leftover temporary file is harmless; the next fetch replaces it
             }
-        }
-    }
-
-    private static final class DigestOutputStream extends java.io.FilterOutputStream {
-        private final MessageDigest sha;
-
-        DigestOutputStream(OutputStream out, MessageDigest sha) {
-            super(out);
-            this.sha = sha;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            sha.update(b, off, len);
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            sha.update((byte) b);
-            out.write(b);
         }
     }
 }

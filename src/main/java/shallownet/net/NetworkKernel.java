@@ -29,7 +29,7 @@ public final class NetworkKernel {
     }
 
     /** Pure-Java BLAS (no native code): the Vector API kernels when jdk.incubator.vector is present. */
-    private static final BLAS BLAS_IMPL = JavaBLAS.getInstance();
+    private static final BLAS BLAS_IMPL = javaBlas();
 
     private static final ThreadLocal<NetworkKernel> PER_THREAD = new ThreadLocal<>();
 
@@ -77,6 +77,21 @@ public final class NetworkKernel {
 
     public static float scalePixel(byte pixel) {
         return SCALE[pixel & 0xff];
+    }
+
+    /**
+     * VectorBLAS, asked for directly: {@code JavaBLAS.getInstance()} first probes for a native
+     * libblas and prints a dlopen failure on every machine without one, although native code is
+     * never used here. Falls back to that route (F2J loops) without the incubator module.
+     */
+    private static BLAS javaBlas() {
+        try {
+            java.lang.reflect.Method m = Class.forName("dev.ludovic.netlib.blas.VectorBLAS").getMethod("getInstance");
+            m.setAccessible(true);
+            return (BLAS) m.invoke(null);
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException noVectorApi) {
+            return JavaBLAS.getInstance();
+        }
     }
 
     public static String blasImplementation() {
