@@ -45,11 +45,10 @@ public final class LoopbackMirror implements AutoCloseable {
 
     /** A started mirror serving the four real {@code NAME.gz} files of {@link RealMnist#dir()}. */
     public static LoopbackMirror ofRealMnist() {
-        String dir = RealMnist.dir();
         LoopbackMirror m = start();
         for (String name : new String[] {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
                 "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"}) {
-            m.serveFile(name + ".gz", Path.of(dir, name + ".gz"));
+            m.serveFile(name + ".gz", RealMnist.gz(name));
         }
         return m;
     }

@@ -39,6 +39,33 @@ public final class RealMnist {
         return Path.of(dir).toAbsolutePath().normalize().toString();
     }
 
+    /**
+     * The gzipped form of real file {@code name}: {@code name.gz} in {@link #dir()} or, where the
+     * directory holds only the raw file (as {@code fetch} leaves it from npm), a gzipped copy made
+     * once under {@code target/}.
+     */
+    public static Path gz(String name) {
+        Path dir = Path.of(dir());
+        Path gz = dir.resolve(name + ".gz");
+        if (Files.isRegularFile(gz)) {
+            return gz;
+        }
+        Path copy = Path.of(System.getProperty("shallownet.project.dir", "."), "target", "real-mnist-gz", name + ".gz");
+        try {
+            if (!Files.isRegularFile(copy)) {
+                Files.createDirectories(copy.getParent());
+                Path tmp = Files.createTempFile(copy.getParent(), name, ".part");
+                try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(tmp))) {
+                    Files.copy(dir.resolve(name), out);
+                }
+                Files.move(tmp, copy, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return copy;
+    }
+
     private static boolean present(String dir) {
         return dir != null && (Files.isRegularFile(Path.of(dir, "train-images-idx3-ubyte.gz"))
                 || Files.isRegularFile(Path.of(dir, "train-images-idx3-ubyte")));
