@@ -117,8 +117,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        // Checks the options before any work; the hidden size is settled below.
-        TrainingConfig recipe = recipe(hidden == null ? TrainingConfig.DEFAULT_HIDDEN : hidden);
+        // Checks the options before any work; the recipe is built again once the hidden size is
+        // settled (it may come from --init-model).
+        recipe(hidden == null ? TrainingConfig.DEFAULT_HIDDEN : hidden);
         String dataDir = DataLocation.resolve(data, common.quiet);
         String out = modelOut != null ? modelOut
                 : "models/shallownet-" + Instant.now().toString().replace(":", "").replaceAll("\\.\\d+Z$", "Z");
