@@ -193,7 +193,7 @@ public final class Benchmark {
         }
         long[] bcastAgg = new long[count];
         float[] weights = WeightInit.initShallow(SHAPE, 1);
-        int depth = partitions > 8 ? 2 : 1;
+        int depth = SparkBackend.treeDepth(partitions);
         for (int i = -warm; i < count; i++) {
             long t0 = System.nanoTime();
             Broadcast<float[]> b = sc.broadcast(weights);
