@@ -68,7 +68,7 @@ public final class IdxFile {
                     skipFully(data, skipDataBytes, path);
                 }
             }
-            return new Opened(header, data, status.getLen());
+            return new Opened(header, data);
         } catch (IOException | RuntimeException e) {
             raw.close();
             throw e;
@@ -115,7 +115,7 @@ public final class IdxFile {
     }
 
     /** An open IDX file: its header and a stream at the data. */
-    public record Opened(IdxHeader header, DataInputStream in, long storedLength) implements AutoCloseable {
+    public record Opened(IdxHeader header, DataInputStream in) implements AutoCloseable {
         @Override
         public void close() throws IOException {
             in.close();

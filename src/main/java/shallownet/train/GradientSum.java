@@ -16,7 +16,6 @@ public final class GradientSum implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private float[] gradient;
-    private int samples;
     /** Time in the kernel: summed within a partition, the slowest partition's across them. */
     private long kernelNanos;
 
@@ -26,7 +25,7 @@ public final class GradientSum implements Serializable {
         if (gradient == null) {
             gradient = new float[shape.parameterCount()];
         }
-        samples += block.addGradient(kernel, params, batch, gradient, null);
+        block.addGradient(kernel, params, batch, gradient, null);
         kernelNanos += System.nanoTime() - t0;
         return this;
     }
@@ -43,17 +42,12 @@ public final class GradientSum implements Serializable {
         for (int i = 0; i < gradient.length; i++) {
             gradient[i] += other.gradient[i];
         }
-        samples += other.samples;
         return this;
     }
 
     /** The summed gradient, or null if no sample contributed. */
     public float[] gradient() {
         return gradient;
-    }
-
-    public int samples() {
-        return samples;
     }
 
     public long kernelNanos() {
