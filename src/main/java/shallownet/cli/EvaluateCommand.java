@@ -17,7 +17,7 @@ import shallownet.model.SavedModel;
 import shallownet.net.EvalSums;
 import shallownet.train.SparkBackend;
 
-@Command(name = "evaluate", description = "Loss, % misclassified and confusion matrix of a saved model on a data set (a Spark job).")
+@Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Loss, %% misclassified and confusion matrix of a saved model on a data set (a Spark job).")
 final class EvaluateCommand implements Callable<Integer> {
 
     @Mixin

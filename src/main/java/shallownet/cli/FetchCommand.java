@@ -8,7 +8,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import shallownet.fetch.MnistFetcher;
 
-@Command(name = "fetch", description = "Download the four MNIST files and verify their SHA-256 digests.")
+@Command(name = "fetch", mixinStandardHelpOptions = true, description = "Download the four MNIST files and verify their SHA-256 digests.")
 final class FetchCommand implements Callable<Integer> {
 
     @Mixin

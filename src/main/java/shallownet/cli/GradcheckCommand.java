@@ -6,7 +6,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import shallownet.net.FiniteDifferences;
 
-@Command(name = "gradcheck", description = "Check softmaxp and relup against finite differences (the notebook's Q11 and Q12).")
+@Command(name = "gradcheck", mixinStandardHelpOptions = true, description = "Check softmaxp and relup against finite differences (the notebook's Q11 and Q12).")
 final class GradcheckCommand implements Callable<Integer> {
 
     /** The notebook's acceptance bound for both checks. */

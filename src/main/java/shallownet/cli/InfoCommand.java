@@ -11,7 +11,7 @@ import shallownet.idx.DataDirectory;
 import shallownet.idx.LabeledIdxFiles;
 import shallownet.net.NetworkKernel;
 
-@Command(name = "info", description = "Shapes, counts, pixel ranges and label histograms of a data directory (the notebook's Q1, Q3, Q4).")
+@Command(name = "info", mixinStandardHelpOptions = true, description = "Shapes, counts, pixel ranges and label histograms of a data directory (the notebook's Q1, Q3, Q4).")
 final class InfoCommand implements Callable<Integer> {
 
     @Mixin

@@ -17,7 +17,7 @@ import shallownet.model.ModelFiles;
 import shallownet.model.SavedModel;
 import shallownet.net.NetworkKernel;
 
-@Command(name = "predict", description = "Predicted labels of an IDX image file, written as CSV (index,label[,p0..]).")
+@Command(name = "predict", mixinStandardHelpOptions = true, description = "Predicted labels of an IDX image file, written as CSV (index,label[,p0..]).")
 final class PredictCommand implements Callable<Integer> {
 
     @Mixin

@@ -19,7 +19,7 @@ import shallownet.idx.DataDirectory;
 import shallownet.idx.LabeledIdxFiles;
 import shallownet.net.Labels;
 
-@Command(name = "show", description = "Show one digit as text (and as a PNG) with its label and one-hot code (the notebook's Q2, Q5).")
+@Command(name = "show", mixinStandardHelpOptions = true, description = "Show one digit as text (and as a PNG) with its label and one-hot code (the notebook's Q2, Q5).")
 final class ShowCommand implements Callable<Integer> {
 
     private static final String SHADES = " .:-=+*#%@";

@@ -34,7 +34,7 @@ import shallownet.train.SparkBackend;
 import shallownet.train.Trainer;
 import shallownet.train.TrainingConfig;
 
-@Command(name = "train", description = "Train the network on Spark (the notebook's recipe by default) and save the model.")
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train the network on Spark (the notebook's recipe by default) and save the model.")
 final class TrainCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger("shallownet");

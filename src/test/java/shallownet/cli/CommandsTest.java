@@ -21,6 +21,16 @@ class CommandsTest {
     Path tmp;
 
     @Test
+    void everyCommandHasHelp() {
+        for (String command : List.of("train", "evaluate", "predict", "show", "info", "gradcheck", "fetch")) {
+            CliRunner.Outcome r = CliRunner.run(command, "--help");
+            assertEquals(0, r.exitCode(), command + ": " + r.err());
+            assertTrue(r.out().startsWith("Usage: shallownet " + command), r.out());
+            assertTrue(r.err().isEmpty(), "no picocli warnings: " + r.err());
+        }
+    }
+
+    @Test
     void gradcheckPrintsBothRelativeErrorsBelowTheBound() {
         CliRunner.Outcome r = CliRunner.run("gradcheck");
         assertEquals(0, r.exitCode(), r.err());
