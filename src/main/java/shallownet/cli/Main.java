@@ -4,21 +4,27 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import shallownet.BadInputException;
+import shallownet.CommandFailure;
 
 /**
  * The one entry point ({@code submit.sh COMMAND ...}). Exit codes: 0 success, 2 bad usage or bad
- * input data, 1 any other failure. User errors print one line without a stack trace
- * ({@code --verbose} adds it).
+ * input data, 3 {@code retrain} trained a model that the quality gate did not promote, 4 another
+ * run holds the model store's lock, 5 training diverged, 1 any other failure. User errors and
+ * {@link CommandFailure}s print one line without a stack trace ({@code --verbose} adds it).
  */
 @Command(name = "shallownet", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "A 784-64-10 shallow network trained on MNIST by minibatch SGD as a Spark job.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ShowCommand.class,
-                InfoCommand.class, GradcheckCommand.class, FetchCommand.class, CommandLine.HelpCommand.class})
+                InfoCommand.class, GradcheckCommand.class, FetchCommand.class, ModelsCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
 
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_BAD_INPUT = 2;
+    public static final int EXIT_NOT_PROMOTED = 3;
+    public static final int EXIT_LOCK_HELD = 4;
+    public static final int EXIT_DIVERGED = 5;
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -49,9 +55,25 @@ public final class Main {
             err.flush();
             return EXIT_BAD_INPUT;
         }
+        CommandFailure failure = commandFailure(e);
+        if (failure != null) {
+            err.println("error: " + failure.getMessage());
+            err.flush();
+            return failure.exitCode();
+        }
         err.println("error: " + e + (verbose ? "" : " (run with --verbose for the stack trace)"));
         err.flush();
         return EXIT_FAILURE;
+    }
+
+    /** The first {@link CommandFailure} in the cause chain, or null. */
+    static CommandFailure commandFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CommandFailure f) {
+                return f;
+            }
+        }
+        return null;
     }
 
     /**

@@ -1,0 +1,255 @@
+package shallownet.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import shallownet.BadInputException;
+import shallownet.HadoopFiles;
+import shallownet.model.ModelFiles;
+import shallownet.model.SavedModel;
+import shallownet.net.NetworkShape;
+
+/**
+ * A model store on any Hadoop file system:
+ *
+ * <pre>
+ * STORE/versions/000001/   model.json + weights.bin (the core model format), never changed once written;
+ *                          model.json's "store" object holds the version, run id and the gate's verdict
+ * STORE/CURRENT            the champion's version number, replaced by rename
+ * STORE/promotions.jsonl   one line per change of champion: version, previous, who, when, why
+ * STORE/history.jsonl      one line per retrain run (see {@link RunSummary})
+ * STORE/LOCK               held by the run or command that may change the store ({@link StoreLock})
+ * STORE/runs/RUN_ID/       checkpoints of a run, so that a killed run resumes ({@link RunCheckpoints})
+ * </pre>
+ *
+ * <p>A version is written completely into a hidden staging directory and renamed to its number
+ * ({@link ModelFiles#save}): atomic on HDFS and the local file system, so a listing never shows a
+ * partial version. On object stores a directory rename is a copy; there a version counts only
+ * once its {@code model.json} is readable and {@code weights.bin} matches the SHA-256 it records
+ * (both are checked on every load), and {@link #versions()} reports anything else as incomplete.
+ *
+ * <p>Changes (new versions, promotions) are made only under the {@link StoreLock}.
+ */
+public final class ModelStore {
+
+    public static final String VERSIONS = "versions";
+    public static final String CURRENT = "CURRENT";
+    public static final String PROMOTIONS = "promotions.jsonl";
+    public static final String HISTORY = "history.jsonl";
+    public static final String RUNS = "runs";
+
+    private final Configuration conf;
+    private final Path root;
+    private final FileSystem fs;
+
+    private ModelStore(Configuration conf, Path root, FileSystem fs) {
+        this.conf = conf;
+        this.root = root;
+        this.fs = fs;
+    }
+
+    /** The store at {@code path}; nothing is created until something is written. */
+    public static ModelStore at(Configuration conf, String path) throws IOException {
+        Path root = new Path(path);
+        FileSystem fs = HadoopFiles.of(root, conf);
+        if (fs.exists(root) && !fs.getFileStatus(root).isDirectory()) {
+            throw BadInputException.about(path, "is a file, expected a model store directory");
+        }
+        return new ModelStore(conf, root, fs);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    FileSystem fs() {
+        return fs;
+    }
+
+    Configuration conf() {
+        return conf;
+    }
+
+    public static String name(int version) {
+        return String.format("%06d", version);
+    }
+
+    /** Parses "3", "000003" or "v3"; a clear error otherwise. */
+    public static int parseVersion(String s) {
+        String digits = s.startsWith("v") ? s.substring(1) : s;
+        try {
+            int v = Integer.parseInt(digits);
+            if (v >= 1) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new BadInputException("version " + s + ": not a version number (expected e.g. 3 or 000003)");
+    }
+
+    Path versionDir(int version) {
+        return new Path(new Path(root, VERSIONS), name(version));
+    }
+
+    // ---------------------------------------------------------------- versions
+
+    /** A version as listed: its number, and its model.json (null when incomplete or unreadable). */
+    public record VersionInfo(int version, ObjectNode metadata, String problem) {
+        public boolean complete() {
+            return metadata != null;
+        }
+
+        public JsonNode store() {
+            return metadata == null ? null : metadata.path("store");
+        }
+    }
+
+    /** Every version directory, oldest first (hidden staging directories are not versions). */
+    public List<VersionInfo> versions() throws IOException {
+        List<VersionInfo> out = new ArrayList<>();
+        for (int v : versionNumbers()) {
+            out.add(info(v));
+        }
+        return out;
+    }
+
+    List<Integer> versionNumbers() throws IOException {
+        Path dir = new Path(root, VERSIONS);
+        List<Integer> out = new ArrayList<>();
+        if (!fs.exists(dir)) {
+            return out;
+        }
+        for (FileStatus s : fs.listStatus(dir)) {
+            String n = s.getPath().getName();
+            if (s.isDirectory() && n.matches("\\d{6,}")) {
+                out.add(Integer.parseInt(n));
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    public VersionInfo info(int version) throws IOException {
+        try {
+            SavedModel m = ModelFiles.load(conf, versionDir(version).toString());
+            return new VersionInfo(version, m.metadata(), null);
+        } catch (BadInputException e) {
+            return new VersionInfo(version, null, e.getMessage());
+        }
+    }
+
+    /** The model of {@code version}, its weights checked against model.json's SHA-256. */
+    public SavedModel load(int version) throws IOException {
+        Path dir = versionDir(version);
+        if (!fs.exists(dir)) {
+            throw BadInputException.about(root, "has no version " + name(version));
+        }
+        return ModelFiles.load(conf, dir.toString());
+    }
+
+    /**
+     * Writes a new version (the next number) completely, then renames it into place. Call with
+     * the store's lock held, which makes the number unique.
+     */
+    public int addVersion(NetworkShape shape, float[] params, ObjectNode metadata) throws IOException {
+        List<Integer> existing = versionNumbers();
+        int next = existing.isEmpty() ? 1 : existing.get(existing.size() - 1) + 1;
+        ObjectNode meta = metadata.deepCopy();
+        meta.with("store").put("version", name(next));
+        fs.mkdirs(new Path(root, VERSIONS));
+        ModelFiles.save(conf, versionDir(next).toString(), shape, params, meta, false);
+        return next;
+    }
+
+    /** The complete version trained by run {@code runId}, if any (a run killed after saving it). */
+    public Optional<VersionInfo> versionOfRun(String runId) throws IOException {
+        for (VersionInfo v : versions()) {
+            if (v.complete() && runId.equals(v.store().path("run_id").asText())) {
+                return Optional.of(v);
+            }
+        }
+        return Optional.empty();
+    }
+
+    // ---------------------------------------------------------------- champion
+
+    /**
+     * The champion's version number, or empty when none was ever promoted. {@code CURRENT} is
+     * authoritative; if it is missing while promotions exist (an object store between the delete
+     * and the rename of a promotion), the last promotion, which is written first, is the champion.
+     */
+    public Optional<Integer> champion() throws IOException {
+        String current = StoreFiles.readText(fs, new Path(root, CURRENT));
+        if (current != null && !current.isBlank()) {
+            return Optional.of(parseVersion(current.trim()));
+        }
+        List<ObjectNode> promotions = promotions();
+        if (promotions.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(parseVersion(promotions.get(promotions.size() - 1).path("version").asText()));
+    }
+
+    /** Every change of champion, oldest first. */
+    public List<ObjectNode> promotions() throws IOException {
+        return JsonLines.read(fs, new Path(root, PROMOTIONS));
+    }
+
+    /** The runs' summaries, oldest first. */
+    public List<ObjectNode> history() throws IOException {
+        return JsonLines.read(fs, new Path(root, HISTORY));
+    }
+
+    /**
+     * Makes {@code version} the champion: appends the promotion (who, when, why, previous) to the
+     * history of promotions, then replaces {@code CURRENT}. Call with the lock held.
+     */
+    public ObjectNode promote(StoreLock lock, int version, String action, String reason) throws IOException {
+        lock.checkStillHeld();
+        VersionInfo target = info(version);
+        if (!target.complete()) {
+            throw BadInputException.about(versionDir(version), target.problem() == null ? "incomplete version"
+                    : target.problem());
+        }
+        Optional<Integer> previous = champion();
+        ObjectNode p = ModelFiles.json().createObjectNode();
+        p.put("time", Instant.now().toString());
+        p.put("action", action);
+        p.put("version", name(version));
+        if (previous.isPresent()) {
+            p.put("previous", name(previous.get()));
+        } else {
+            p.putNull("previous");
+        }
+        p.put("reason", reason);
+        p.put("user", System.getProperty("user.name"));
+        p.put("host", StoreLock.hostName());
+        p.put("pid", ProcessHandle.current().pid());
+        p.put("run_id", lock.owner().path("run_id").asText(null));
+        JsonLines.append(fs, conf, new Path(root, PROMOTIONS), p);
+        StoreFiles.writeAtomically(fs, conf, new Path(root, CURRENT), name(version) + "\n");
+        return p;
+    }
+
+    /** Appends one run summary to {@code history.jsonl}. Call with the lock held. */
+    public void appendHistory(ObjectNode summary) throws IOException {
+        JsonLines.append(fs, conf, new Path(root, HISTORY), summary);
+    }
+
+    public RunCheckpoints run(String runId) {
+        return new RunCheckpoints(fs, new Path(new Path(root, RUNS), runId));
+    }
+
+    public StoreLock.Builder lock() {
+        return new StoreLock.Builder(this);
+    }
+}

@@ -1,0 +1,211 @@
+package shallownet.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import shallownet.model.ModelFiles;
+import shallownet.train.EpochMetrics;
+import shallownet.train.TrainingState;
+
+/**
+ * The checkpoints of one run, {@code STORE/runs/RUN_ID/checkpoints/step-NNNNNNNN/}: {@code state.bin}
+ * (parameters, velocity, early-stopping best parameters as little-endian float32) and
+ * {@code state.json} (position, early-stopping state, metrics so far, array lengths and the
+ * SHA-256 of {@code state.bin}). Each is written into a hidden staging directory and renamed into
+ * place, and a checkpoint is used only if its JSON parses and {@code state.bin} matches its
+ * SHA-256, so a checkpoint half-written by a killed process (or half-copied by an object store's
+ * rename) is skipped in favour of the previous one. The last {@link #KEEP} are kept.
+ */
+public final class RunCheckpoints {
+
+    public static final int KEEP = 2;
+    static final String DIR = "checkpoints";
+    static final String STATE_JSON = "state.json";
+    static final String STATE_BIN = "state.bin";
+
+    private final FileSystem fs;
+    private final Path runDir;
+    private final Path dir;
+
+    RunCheckpoints(FileSystem fs, Path runDir) {
+        this.fs = fs;
+        this.runDir = runDir;
+        this.dir = new Path(runDir, DIR);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    static String name(long step) {
+        return String.format("step-%08d", step);
+    }
+
+    public void write(TrainingState s) throws IOException {
+        byte[] bin = encode(s);
+        ObjectNode j = ModelFiles.json().createObjectNode();
+        j.put("format", "shallownet-checkpoint");
+        j.put("format_version", 1);
+        j.put("epoch", s.epoch());
+        j.put("next_step", s.nextStep());
+        j.put("steps_done", s.stepsDone());
+        j.put("params", s.params().length);
+        j.put("velocity", s.velocity() == null ? 0 : s.velocity().length);
+        j.put("best_params", s.bestParams() == null ? 0 : s.bestParams().length);
+        j.put("best_loss", s.bestLoss());
+        j.put("best_epoch", s.bestEpoch());
+        j.put("since_best", s.sinceBest());
+        j.put("state_sha256", ModelFiles.sha256(bin));
+        ArrayNode h = j.putArray("history");
+        for (EpochMetrics m : s.history()) {
+            ArrayNode row = h.addArray();
+            row.add(m.epoch()).add(m.trainLoss()).add(m.trainErrorPct()).add(m.testLoss()).add(m.testErrorPct())
+                    .add(m.elapsedSeconds()).add(m.epochSeconds()).add(m.validationLoss()).add(m.validationErrorPct());
+        }
+        Path target = new Path(dir, name(s.stepsDone()));
+        Path staging = new Path(dir, "." + target.getName() + ".tmp-" + UUID.randomUUID());
+        fs.mkdirs(staging);
+        try {
+            try (OutputStream out = fs.create(new Path(staging, STATE_BIN), false)) {
+                out.write(bin);
+            }
+            try (OutputStream out = fs.create(new Path(staging, STATE_JSON), false)) {
+                out.write(j.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            if (fs.exists(target)) {
+                fs.delete(target, true);
+            }
+            if (!fs.rename(staging, target)) {
+                throw new IOException("could not rename " + staging + " to " + target);
+            }
+        } finally {
+            if (fs.exists(staging)) {
+                fs.delete(staging, true);
+            }
+        }
+        List<Path> all = stepDirs();
+        for (int i = KEEP; i < all.size(); i++) {
+            fs.delete(all.get(i), true);
+        }
+    }
+
+    /** The newest checkpoint that reads back intact; {@code onSkip} hears of each one that does not. */
+    public Optional<TrainingState> latest(Consumer<String> onSkip) throws IOException {
+        for (Path p : stepDirs()) {
+            try {
+                return Optional.of(read(p));
+            } catch (IOException | RuntimeException e) {
+                onSkip.accept(p + ": unusable checkpoint (" + e.getMessage() + "), skipped");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Checkpoint directories, newest first (hidden staging directories excluded). */
+    List<Path> stepDirs() throws IOException {
+        List<Path> out = new ArrayList<>();
+        if (!fs.exists(dir)) {
+            return out;
+        }
+        for (FileStatus st : fs.listStatus(dir)) {
+            if (st.isDirectory() && st.getPath().getName().matches("step-\\d+")) {
+                out.add(st.getPath());
+            }
+        }
+        out.sort((a, b) -> b.getName().compareTo(a.getName()));
+        return out;
+    }
+
+    private TrainingState read(Path p) throws IOException {
+        String text = StoreFiles.readText(fs, new Path(p, STATE_JSON));
+        byte[] bin = StoreFiles.readBytes(fs, new Path(p, STATE_BIN));
+        if (text == null || bin == null) {
+            throw new IOException("missing " + STATE_JSON + " or " + STATE_BIN);
+        }
+        JsonNode j = ModelFiles.json().readTree(text);
+        if (!"shallownet-checkpoint".equals(j.path("format").asText())) {
+            throw new IOException("not a checkpoint");
+        }
+        String sha = ModelFiles.sha256(bin);
+        if (!sha.equals(j.path("state_sha256").asText())) {
+            throw new IOException("state.bin has sha256 " + sha + ", state.json records " + j.path("state_sha256").asText());
+        }
+        int np = j.path("params").asInt();
+        int nv = j.path("velocity").asInt();
+        int nb = j.path("best_params").asInt();
+        if (4L * (np + nv + nb) != bin.length) {
+            throw new IOException("state.bin has " + bin.length + " bytes, expected " + 4L * (np + nv + nb));
+        }
+        ByteBuffer b = ByteBuffer.wrap(bin).order(ByteOrder.LITTLE_ENDIAN);
+        float[] params = floats(b, np);
+        float[] velocity = nv == 0 ? null : floats(b, nv);
+        float[] best = nb == 0 ? null : floats(b, nb);
+        List<EpochMetrics> history = new ArrayList<>();
+        for (JsonNode r : j.path("history")) {
+            history.add(new EpochMetrics(r.get(0).asInt(), num(r.get(1)), num(r.get(2)), num(r.get(3)), num(r.get(4)),
+                    num(r.get(5)), num(r.get(6)), num(r.get(7)), num(r.get(8))));
+        }
+        return new TrainingState(j.path("epoch").asInt(), j.path("next_step").asInt(), j.path("steps_done").asLong(),
+                params, velocity, num(j.path("best_loss")), j.path("best_epoch").asInt(), best,
+                j.path("since_best").asInt(), history);
+    }
+
+    /** Jackson writes NaN as the string "NaN" (non-numeric): read it back as NaN. */
+    private static double num(JsonNode n) {
+        return n.isNumber() ? n.asDouble() : Double.parseDouble(n.asText());
+    }
+
+    private static float[] floats(ByteBuffer b, int n) {
+        float[] f = new float[n];
+        b.asFloatBuffer().get(f);
+        b.position(b.position() + 4 * n);
+        return f;
+    }
+
+    private static byte[] encode(TrainingState s) {
+        int np = s.params().length;
+        int nv = s.velocity() == null ? 0 : s.velocity().length;
+        int nb = s.bestParams() == null ? 0 : s.bestParams().length;
+        ByteBuffer b = ByteBuffer.allocate(4 * (np + nv + nb)).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(s.params());
+        b.position(4 * np);
+        if (nv > 0) {
+            b.asFloatBuffer().put(s.velocity());
+            b.position(4 * (np + nv));
+        }
+        if (nb > 0) {
+            b.asFloatBuffer().put(s.bestParams());
+        }
+        return b.array();
+    }
+
+    /** Marks the run finished (its outcome, for a rerun with the same id) and drops its checkpoints. */
+    public void finish(ObjectNode outcome) throws IOException {
+        StoreFiles.writeAtomically(fs, fs.getConf(), new Path(runDir, "outcome.json"), outcome.toString() + "\n");
+        if (fs.exists(dir)) {
+            fs.delete(dir, true);
+        }
+    }
+
+    /** The recorded outcome of a finished run, or null. */
+    public ObjectNode outcome() throws IOException {
+        String t = StoreFiles.readText(fs, new Path(runDir, "outcome.json"));
+        if (t == null) {
+            return null;
+        }
+        JsonNode n = ModelFiles.json().readTree(t);
+        return n instanceof ObjectNode o ? o : null;
+    }
+}

@@ -1,0 +1,102 @@
+package shallownet.store;
+
+import java.io.ByteArrayOutputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileContext;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Options;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.fs.UnsupportedFileSystemException;
+
+/**
+ * Small files of the store replaced as a whole: written to {@code NAME.tmp-<uuid>} beside the
+ * target, then renamed over it.
+ *
+ * <p>What a reader can rely on depends on the file system's rename: on the local file system
+ * (POSIX {@code rename(2)}) and on HDFS ({@code FileContext.rename} with {@code OVERWRITE}, one
+ * NameNode operation) a reader sees the old content or the new one, never a mix or nothing. On
+ * object stores (S3A, GCS, ABFS without hierarchical namespace) rename is a copy plus a delete and
+ * {@code FileContext} may not be available: there the target is deleted and the new file renamed
+ * in, so for a moment the target may be missing; readers of {@code CURRENT} then fall back to the
+ * promotion history, which is written first (see {@link ModelStore#champion()}).
+ */
+final class StoreFiles {
+
+    private StoreFiles() {
+    }
+
+    static void writeAtomically(FileSystem fs, Configuration conf, Path target, byte[] content) throws IOException {
+        Path tmp = new Path(target.getParent(), target.getName() + ".tmp-" + UUID.randomUUID());
+        try (OutputStream out = fs.create(tmp, false)) {
+            out.write(content);
+        }
+        try {
+            replace(fs, conf, tmp, target);
+        } finally {
+            if (fs.exists(tmp)) {
+                fs.delete(tmp, false);
+            }
+        }
+    }
+
+    static void writeAtomically(FileSystem fs, Configuration conf, Path target, String content) throws IOException {
+        writeAtomically(fs, conf, target, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Renames {@code from} over {@code to}, replacing it; atomic where the file system allows. */
+    static void replace(FileSystem fs, Configuration conf, Path from, Path to) throws IOException {
+        if (fs instanceof RawLocalFileSystem || fs instanceof LocalFileSystem) {
+            // java.io.File.renameTo is rename(2): replaces an existing file atomically.
+            if (!fs.rename(from, to)) {
+                throw new IOException("could not rename " + from + " to " + to);
+            }
+            return;
+        }
+        Path qualifiedFrom = fs.makeQualified(from);
+        Path qualifiedTo = fs.makeQualified(to);
+        FileContext fc;
+        try {
+            fc = FileContext.getFileContext(qualifiedTo.toUri(), conf);
+        } catch (UnsupportedFileSystemException e) {
+            fc = null;
+        }
+        if (fc != null) {
+            try {
+                fc.rename(qualifiedFrom, qualifiedTo, Options.Rename.OVERWRITE);
+                return;
+            } catch (UnsupportedOperationException e) {
+                // Fall through to delete-then-rename.
+            }
+        }
+        if (fs.exists(to)) {
+            fs.delete(to, false);
+        }
+        if (!fs.rename(from, to)) {
+            throw new IOException("could not rename " + from + " to " + to);
+        }
+    }
+
+    /** The whole content of {@code p}, or null if it does not exist. */
+    static String readText(FileSystem fs, Path p) throws IOException {
+        byte[] b = readBytes(fs, p);
+        return b == null ? null : new String(b, StandardCharsets.UTF_8);
+    }
+
+    static byte[] readBytes(FileSystem fs, Path p) throws IOException {
+        try (InputStream in = fs.open(p)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            in.transferTo(out);
+            return out.toByteArray();
+        } catch (FileNotFoundException e) {
+            return null;
+        }
+    }
+}

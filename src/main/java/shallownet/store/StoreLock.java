@@ -1,0 +1,243 @@
+package shallownet.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import shallownet.CommandFailure;
+import shallownet.model.ModelFiles;
+
+/**
+ * The store's lock, a file {@code STORE/LOCK} created with {@code overwrite=false} (atomic on HDFS
+ * and the local file system: of two creators exactly one succeeds). It holds its owner (host,
+ * pid, run id, command, start time, a random token) and its modification time is the heartbeat,
+ * refreshed by a daemon thread. A lock whose heartbeat is older than the timeout, or whose owner
+ * ran on this host under a pid that no longer exists, belongs to a dead run and is taken over.
+ *
+ * <p>On object stores, create-if-absent is not atomic on every implementation (S3 has conditional
+ * writes only recently, S3A uses them from Hadoop 3.4.2): there, run one scheduler per store.
+ */
+public final class StoreLock implements AutoCloseable {
+
+    public static final String FILE = "LOCK";
+
+    private final ModelStore store;
+    private final Path path;
+    private final ObjectNode owner;
+    private final Thread heartbeat;
+    private volatile boolean released;
+
+    private StoreLock(ModelStore store, Path path, ObjectNode owner, Duration timeout) {
+        this.store = store;
+        this.path = path;
+        this.owner = owner;
+        long every = Math.max(200, timeout.toMillis() / 4);
+        this.heartbeat = new Thread(() -> beat(every), "store-lock-heartbeat");
+        this.heartbeat.setDaemon(true);
+        this.heartbeat.start();
+    }
+
+    /** Options of an acquisition: who asks, how long a silent holder counts as alive, how long to wait. */
+    public static final class Builder {
+        private final ModelStore store;
+        private String runId;
+        private String command = "retrain";
+        private Duration timeout = Duration.ofMinutes(10);
+        private Duration wait = Duration.ZERO;
+
+        Builder(ModelStore store) {
+            this.store = store;
+        }
+
+        public Builder runId(String id) {
+            this.runId = id;
+            return this;
+        }
+
+        public Builder command(String c) {
+            this.command = c;
+            return this;
+        }
+
+        /** A holder whose heartbeat is older than this is dead. */
+        public Builder timeout(Duration d) {
+            this.timeout = d;
+            return this;
+        }
+
+        /** How long to wait for a live holder before failing with exit code 4. */
+        public Builder waitFor(Duration d) {
+            this.wait = d;
+            return this;
+        }
+
+        public StoreLock acquire() throws IOException, InterruptedException {
+            return StoreLock.acquire(store, runId, command, timeout, wait);
+        }
+    }
+
+    static StoreLock acquire(ModelStore store, String runId, String command, Duration timeout, Duration wait)
+            throws IOException, InterruptedException {
+        FileSystem fs = store.fs();
+        Path path = new Path(store.root(), FILE);
+        fs.mkdirs(store.root());
+        ObjectNode owner = ModelFiles.json().createObjectNode();
+        owner.put("host", hostName());
+        owner.put("pid", ProcessHandle.current().pid());
+        owner.put("user", System.getProperty("user.name"));
+        owner.put("run_id", runId);
+        owner.put("command", command);
+        owner.put("started", Instant.now().toString());
+        owner.put("token", UUID.randomUUID().toString());
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            if (tryCreate(fs, path, owner)) {
+                return new StoreLock(store, path, owner, timeout);
+            }
+            Holder holder = Holder.read(fs, path);
+            if (holder != null && holder.dead(timeout)) {
+                takeOver(fs, path, holder);
+                continue;
+            }
+            if (System.nanoTime() >= deadline) {
+                throw new CommandFailure(4, path + ": the store is locked by " + (holder == null ? "another process"
+                        : holder.describe()) + "; retry later, pass --lock-wait, or let the lock expire (--lock-timeout)");
+            }
+            Thread.sleep(Math.min(1000, Math.max(50, wait.toMillis() / 20)));
+        }
+    }
+
+    private static boolean tryCreate(FileSystem fs, Path path, ObjectNode owner) throws IOException {
+        try (OutputStream out = fs.create(path, false)) {
+            out.write(owner.toString().getBytes(StandardCharsets.UTF_8));
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        } catch (IOException e) {
+            // Some file systems report an existing file with a plain IOException.
+            if (fs.exists(path)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Moves the dead holder's lock aside (one rename succeeds) and checks that what moved is the
+     * dead holder's; if a live process took it over in between, its lock is put back.
+     */
+    private static void takeOver(FileSystem fs, Path path, Holder dead) throws IOException {
+        Path aside = new Path(path.getParent(), FILE + ".stale-" + UUID.randomUUID());
+        if (!fs.rename(path, aside)) {
+            return;
+        }
+        Holder moved = Holder.read(fs, aside);
+        if (moved != null && !dead.token().equals(moved.token()) && !fs.exists(path)) {
+            fs.rename(aside, path);
+            return;
+        }
+        fs.delete(aside, false);
+    }
+
+    private void beat(long everyMillis) {
+        while (!released) {
+            try {
+                Thread.sleep(everyMillis);
+                if (!released) {
+                    store.fs().setTimes(path, System.currentTimeMillis(), -1);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException | RuntimeException e) {
+                // A missed beat only makes the lock look older; checkStillHeld() catches a takeover.
+            }
+        }
+    }
+
+    public JsonNode owner() {
+        return owner;
+    }
+
+    /** Fails (exit code 4) if another process took the lock over, e.g. after a long pause of this one. */
+    public void checkStillHeld() throws IOException {
+        Holder h = Holder.read(store.fs(), path);
+        if (released || h == null || !h.token().equals(owner.path("token").asText())) {
+            throw new CommandFailure(4, path + ": this run lost the store's lock" + (h == null ? "" : " to "
+                    + h.describe()) + "; nothing was promoted");
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        released = true;
+        heartbeat.interrupt();
+        Holder h = Holder.read(store.fs(), path);
+        if (h != null && h.token().equals(owner.path("token").asText())) {
+            store.fs().delete(path, false);
+        }
+    }
+
+    static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "unknown-host";
+        }
+    }
+
+    /** The lock file as found: its owner and heartbeat time. */
+    record Holder(JsonNode owner, long heartbeatMillis) {
+
+        static Holder read(FileSystem fs, Path p) throws IOException {
+            try {
+                FileStatus s = fs.getFileStatus(p);
+                String text = StoreFiles.readText(fs, p);
+                if (text == null) {
+                    return null;
+                }
+                JsonNode owner;
+                try {
+                    owner = ModelFiles.json().readTree(text);
+                } catch (IOException e) {
+                    // Half-written by a process killed while creating it: only the heartbeat counts.
+                    owner = ModelFiles.json().createObjectNode();
+                }
+                return new Holder(owner, s.getModificationTime());
+            } catch (FileNotFoundException e) {
+                return null;
+            }
+        }
+
+        String token() {
+            return owner.path("token").asText("");
+        }
+
+        boolean dead(Duration timeout) {
+            if (System.currentTimeMillis() - heartbeatMillis > timeout.toMillis()) {
+                return true;
+            }
+            // Same host: a pid that no longer runs is a dead owner, no need to wait for the timeout.
+            if (hostName().equals(owner.path("host").asText()) && owner.has("pid")) {
+                return ProcessHandle.of(owner.path("pid").asLong()).map(h -> !h.isAlive()).orElse(true);
+            }
+            return false;
+        }
+
+        String describe() {
+            return "run " + owner.path("run_id").asText("?") + " (" + owner.path("command").asText("?") + ", pid "
+                    + owner.path("pid").asText("?") + " on " + owner.path("host").asText("?") + ", started "
+                    + owner.path("started").asText("?") + ", last heartbeat "
+                    + Instant.ofEpochMilli(heartbeatMillis) + ")";
+        }
+    }
+}

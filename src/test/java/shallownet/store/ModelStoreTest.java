@@ -1,0 +1,211 @@
+package shallownet.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import shallownet.CommandFailure;
+import shallownet.model.ModelFiles;
+import shallownet.net.NetworkShape;
+import shallownet.net.WeightInit;
+import shallownet.train.EpochMetrics;
+import shallownet.train.TrainingState;
+
+/** The store on the local file system: versions, champion, promotions, lock, checkpoints. */
+class ModelStoreTest {
+
+    private static final NetworkShape SHAPE = new NetworkShape(16, 4, 3);
+
+    @TempDir
+    Path tmp;
+
+    private ModelStore store() throws Exception {
+        return ModelStore.at(new Configuration(), tmp.resolve("store").toString());
+    }
+
+    private static ObjectNode meta(String runId) {
+        ObjectNode m = ModelFiles.json().createObjectNode();
+        m.putObject("store").put("run_id", runId);
+        return m;
+    }
+
+    @Test
+    void versionsAreNumberedInOrderAndHiddenStagingIsNotAVersion() throws Exception {
+        ModelStore s = store();
+        assertEquals(1, s.addVersion(SHAPE, WeightInit.initShallow(SHAPE, 1), meta("a")));
+        assertEquals(2, s.addVersion(SHAPE, WeightInit.initShallow(SHAPE, 2), meta("b")));
+        Files.createDirectories(tmp.resolve("store/versions/.000003.tmp-x"));
+        List<ModelStore.VersionInfo> v = s.versions();
+        assertEquals(2, v.size());
+        assertEquals("000002", v.get(1).store().path("version").asText());
+        assertEquals("b", s.versionOfRun("b").orElseThrow().store().path("run_id").asText());
+        assertArrayEquals(WeightInit.initShallow(SHAPE, 2), s.load(2).params());
+    }
+
+    @Test
+    void promotionReplacesCurrentAndRecordsThePreviousChampion() throws Exception {
+        ModelStore s = store();
+        s.addVersion(SHAPE, WeightInit.initShallow(SHAPE, 1), meta("a"));
+        s.addVersion(SHAPE, WeightInit.initShallow(SHAPE, 2), meta("b"));
+        assertEquals(Optional.empty(), s.champion());
+        try (StoreLock lock = s.lock().runId("t").acquire()) {
+            s.promote(lock, 1, "promote", "first");
+            ObjectNode p = s.promote(lock, 2, "promote", "second");
+            assertEquals("000001", p.path("previous").asText());
+        }
+        assertEquals("000002\n", Files.readString(tmp.resolve("store/CURRENT")));
+        assertEquals(Optional.of(2), s.champion());
+        assertEquals(2, s.promotions().size());
+        assertEquals("second", s.promotions().get(1).path("reason").asText());
+        // No temporary file is left beside CURRENT, and no lock after release.
+        try (var files = Files.list(tmp.resolve("store"))) {
+            assertEquals(List.of("CURRENT", "promotions.jsonl", "versions"),
+                    files.map(f -> f.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    @Test
+    void withoutCurrentTheLastPromotionIsTheChampion() throws Exception {
+        ModelStore s = store();
+        s.addVersion(SHAPE, WeightInit.initShallow(SHAPE, 1), meta("a"));
+        try (StoreLock lock = s.lock().runId("t").acquire()) {
+            s.promote(lock, 1, "promote", "first");
+        }
+        Files.delete(tmp.resolve("store/CURRENT"));
+        assertEquals(Optional.of(1), s.champion());
+    }
+
+    @Test
+    void aLiveLockStopsASecondHolderWithExitCode4NamingTheHolder() throws Exception {
+        ModelStore s = store();
+        try (StoreLock first = s.lock().runId("run-one").acquire()) {
+            CommandFailure f = assertThrows(CommandFailure.class, () -> s.lock().runId("run-two").acquire());
+            assertEquals(4, f.exitCode());
+            assertTrue(f.getMessage().contains("run-one"), f.getMessage());
+            assertTrue(f.getMessage().contains("pid " + ProcessHandle.current().pid()), f.getMessage());
+        }
+        // Released: the next one gets it.
+        s.lock().runId("run-two").acquire().close();
+    }
+
+    @Test
+    void aWaitingHolderGetsTheLockOnceReleased() throws Exception {
+        ModelStore s = store();
+        StoreLock first = s.lock().runId("run-one").acquire();
+        Thread releaser = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+                first.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        releaser.start();
+        try (StoreLock second = s.lock().runId("run-two").waitFor(Duration.ofSeconds(30)).acquire()) {
+            assertEquals("run-two", second.owner().path("run_id").asText());
+        }
+        releaser.join();
+    }
+
+    @Test
+    void theLockOfADeadProcessIsTakenOver() throws Exception {
+        ModelStore s = store();
+        Process p = new ProcessBuilder("true").start();
+        p.waitFor();
+        writeLock(p.pid(), StoreLock.hostName());
+        try (StoreLock lock = s.lock().runId("mine").acquire()) {
+            assertEquals("mine", lock.owner().path("run_id").asText());
+        }
+    }
+
+    @Test
+    void aLockWithAnOldHeartbeatExpiresAfterTheTimeout() throws Exception {
+        ModelStore s = store();
+        // Another host: its pid cannot be checked, only its heartbeat.
+        Path lock = writeLock(1, "some-other-host");
+        Files.setLastModifiedTime(lock, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        assertEquals(4, assertThrows(CommandFailure.class,
+                () -> s.lock().runId("mine").timeout(Duration.ofMinutes(10)).acquire()).exitCode());
+        try (StoreLock taken = s.lock().runId("mine").timeout(Duration.ofSeconds(30)).acquire()) {
+            assertEquals("mine", taken.owner().path("run_id").asText());
+        }
+    }
+
+    private Path writeLock(long pid, String host) throws Exception {
+        Path lock = tmp.resolve("store/LOCK");
+        Files.createDirectories(lock.getParent());
+        Files.writeString(lock, "{\"host\":\"" + host + "\",\"pid\":" + pid + ",\"run_id\":\"dead\",\"token\":\"t\"}");
+        return lock;
+    }
+
+    private static TrainingState state(long steps, float value) {
+        float[] params = new float[SHAPE.parameterCount()];
+        java.util.Arrays.fill(params, value);
+        float[] velocity = params.clone();
+        velocity[0] = -value;
+        return new TrainingState(2, (int) steps % 7, steps, params, velocity, Double.NaN, 0, null, 0,
+                List.of(new EpochMetrics(0, 0.23, 90, 0.24, 91, 1, 1)));
+    }
+
+    @Test
+    void checkpointsReadBackExactlyAndOnlyTheLastTwoAreKept() throws Exception {
+        RunCheckpoints run = store().run("r");
+        run.write(state(10, 1.5f));
+        run.write(state(20, 2.5f));
+        run.write(state(30, 3.5f));
+        assertEquals(2, run.stepDirs().size());
+        TrainingState back = run.latest(m -> { }).orElseThrow();
+        assertEquals(30, back.stepsDone());
+        assertEquals(30 % 7, back.nextStep());
+        assertArrayEquals(state(30, 3.5f).params(), back.params());
+        assertArrayEquals(state(30, 3.5f).velocity(), back.velocity());
+        assertTrue(Double.isNaN(back.bestLoss()));
+        assertEquals(0.24, back.history().get(0).testLoss());
+    }
+
+    @Test
+    void aHalfWrittenCheckpointIsSkippedForThePreviousOne() throws Exception {
+        RunCheckpoints run = store().run("r");
+        run.write(state(10, 1.5f));
+        run.write(state(20, 2.5f));
+        Path bin = tmp.resolve("store/runs/r/checkpoints/step-00000020/state.bin");
+        byte[] b = Files.readAllBytes(bin);
+        Files.write(bin, java.util.Arrays.copyOf(b, b.length / 2));
+        List<String> skipped = new java.util.ArrayList<>();
+        assertEquals(10, run.latest(skipped::add).orElseThrow().stepsDone());
+        assertEquals(1, skipped.size());
+        assertTrue(skipped.get(0).contains("step-00000020"), skipped.get(0));
+        // A staging directory left by a killed writer is not a checkpoint either.
+        Files.createDirectories(tmp.resolve("store/runs/r/checkpoints/.step-00000030.tmp-x"));
+        assertEquals(10, run.latest(m -> { }).orElseThrow().stepsDone());
+        // A checkpoint with a bit flipped in its state is not used.
+        Path bin10 = tmp.resolve("store/runs/r/checkpoints/step-00000010/state.bin");
+        byte[] c = Files.readAllBytes(bin10);
+        c[5] ^= 1;
+        Files.write(bin10, c);
+        assertFalse(run.latest(m -> { }).isPresent());
+    }
+
+    @Test
+    void theGateChecksTheMaximumErrorAndTheRegression() {
+        QualityGate g = new QualityGate(10, 0.5);
+        assertTrue(g.judge(5, Double.NaN).passed());
+        assertFalse(g.judge(11, Double.NaN).passed());
+        assertTrue(g.judge(5.4, 5.0).passed());
+        QualityGate.Verdict worse = g.judge(5.6, 5.0);
+        assertFalse(worse.passed());
+        assertTrue(worse.reason().contains("champion"), worse.reason());
+        assertFalse(g.judge(Double.NaN, 5.0).passed());
+    }
+}
