@@ -15,7 +15,7 @@ import shallownet.CommandFailure;
 @Command(name = "shallownet", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "A 784-64-10 shallow network trained on MNIST by minibatch SGD as a Spark job.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ShowCommand.class,
-                InfoCommand.class, GradcheckCommand.class, FetchCommand.class, ModelsCommand.class,
+                InfoCommand.class, GradcheckCommand.class, FetchCommand.class, RetrainCommand.class, ModelsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

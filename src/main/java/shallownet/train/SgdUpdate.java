@@ -25,6 +25,19 @@ public final class SgdUpdate {
         return velocity;
     }
 
+    /** Sets the velocity from a checkpoint (null: none kept, as for plain SGD). */
+    public void restoreVelocity(float[] saved) {
+        if (velocity == null && saved == null) {
+            return;
+        }
+        if (velocity == null || saved == null || saved.length != velocity.length) {
+            throw new IllegalArgumentException("checkpoint velocity does not fit the optimiser: "
+                    + (saved == null ? "none" : saved.length + " values") + " for "
+                    + (velocity == null ? "no momentum" : velocity.length + " parameters"));
+        }
+        System.arraycopy(saved, 0, velocity, 0, saved.length);
+    }
+
     public void apply(float[] params, float[] gradientSum, int samples, double learningRate) {
         if (opt.isPlain()) {
             float scale = (float) (learningRate / samples);

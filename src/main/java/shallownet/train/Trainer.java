@@ -13,7 +13,9 @@ import shallownet.net.NetworkShape;
  * (Q18). Each step asks the backend for the gradient sum over the step's samples and hands it to
  * {@link SgdUpdate}; with the notebook's recipe that is {@code W -= (lr / samples) * gradient}.
  * With a validation split and a patience, training stops once the validation loss has not
- * improved for that many evaluations, and the best weights are returned.
+ * improved for that many evaluations, and the best weights are returned. With
+ * {@link #checkpointEvery} it hands out its full state now and then, and {@link #resume}
+ * continues from such a state exactly as the uninterrupted run would have.
  */
 public final class Trainer {
 
@@ -22,6 +24,8 @@ public final class Trainer {
     private final TrainingBackend backend;
     private final TrainingListener listener;
     private final StepTimer stepTimer = new StepTimer();
+    private int checkpointEvery;
+    private Consumer<TrainingState> checkpointSink;
 
     public Trainer(TrainingConfig config, NetworkShape shape, TrainingBackend backend, TrainingListener listener) {
         this.config = config;
@@ -40,33 +44,90 @@ public final class Trainer {
         });
     }
 
+    /**
+     * Hands the full training state to {@code sink} every {@code everySteps} steps (counted over
+     * the run), so that a killed run can {@link #resume} from it. A checkpoint that falls on the
+     * last step of an epoch is taken after that epoch's evaluation, so every state is "before step
+     * {@code nextStep} of {@code epoch}" with the evaluations up to it done. 0 turns it off.
+     */
+    public Trainer checkpointEvery(int everySteps, Consumer<TrainingState> sink) {
+        if (everySteps < 0) {
+            throw new IllegalArgumentException("checkpoint interval must be >= 0, got " + everySteps);
+        }
+        this.checkpointEvery = everySteps;
+        this.checkpointSink = sink;
+        return this;
+    }
+
     /** Trains {@code initial} (not modified) and returns the metrics of each evaluated epoch. */
     public Result train(float[] initial) {
-        if (initial.length != shape.parameterCount()) {
-            throw new IllegalArgumentException("parameters: expected " + shape.parameterCount() + ", got " + initial.length);
+        checkLength(initial);
+        return run(initial.clone(), null);
+    }
+
+    /**
+     * Continues a run from a checkpoint: the same steps, in the same order, from the same state as
+     * the run that wrote it, so the result is bit for bit that of an uninterrupted run (given a
+     * deterministic backend). Wall times and the step-time summary cover this attempt only.
+     */
+    public Result resume(TrainingState state) {
+        checkLength(state.params());
+        return run(state.params().clone(), state);
+    }
+
+    private void checkLength(float[] params) {
+        if (params.length != shape.parameterCount()) {
+            throw new IllegalArgumentException("parameters: expected " + shape.parameterCount() + ", got " + params.length);
         }
-        float[] params = initial.clone();
+    }
+
+    private Result run(float[] params, TrainingState from) {
         SgdUpdate update = new SgdUpdate(config.optimizer(), shape);
         ValidationSplit split = ValidationSplit.of(backend.trainCount(), config.validationFraction(), config.seed());
         int[] trainIndices = split.validation() == null ? null : split.train();
         int n = split.train().length;
-        List<EpochMetrics> history = new ArrayList<>();
         long start = System.nanoTime();
-        EpochMetrics initialMetrics = evaluate(params, 0, split, start, start);
-        history.add(initialMetrics);
-        EarlyStopping stopping = new EarlyStopping(config.patience(), initialMetrics, params);
+        List<EpochMetrics> history;
+        EarlyStopping stopping;
+        int firstEpoch;
+        int firstStep;
+        long stepsDone;
+        if (from == null) {
+            EpochMetrics initialMetrics = evaluate(params, 0, split, start, start);
+            history = new ArrayList<>(List.of(initialMetrics));
+            stopping = new EarlyStopping(config.patience(), initialMetrics, params);
+            firstEpoch = 1;
+            firstStep = 0;
+            stepsDone = 0;
+        } else {
+            update.restoreVelocity(from.velocity());
+            history = new ArrayList<>(from.history());
+            stopping = EarlyStopping.restore(config.patience(), from);
+            firstEpoch = from.epoch();
+            firstStep = from.nextStep();
+            stepsDone = from.stepsDone();
+        }
         int steps = config.fullBatch() ? 1 : MinibatchOrder.steps(n, config.batchSize());
-        for (int epoch = 1; epoch <= config.epochs() && !stopping.stopped(); epoch++) {
+        for (int epoch = firstEpoch; epoch <= config.epochs() && !stopping.stopped(); epoch++) {
             long epochStart = System.nanoTime();
             double lr = config.learningRate(epoch);
-            if (config.fullBatch()) {
-                step(update, params, trainIndices, lr, epoch, 1, 1,
-                        "iteration " + epoch + "/" + config.epochs() + " (full batch)");
-            } else {
-                int[] order = split.order(config.seed(), epoch);
-                for (int l = 0; l < steps; l++) {
+            int[] order = config.fullBatch() ? null : split.order(config.seed(), epoch);
+            boolean checkpointAfterEpoch = false;
+            for (int l = epoch == firstEpoch ? firstStep : 0; l < steps; l++) {
+                if (config.fullBatch()) {
+                    step(update, params, trainIndices, lr, epoch, 1, 1,
+                            "iteration " + epoch + "/" + config.epochs() + " (full batch)");
+                } else {
                     int[] batch = Arrays.copyOfRange(order, l * config.batchSize(), Math.min((l + 1) * config.batchSize(), n));
                     step(update, params, batch, lr, epoch, l + 1, steps, "epoch " + epoch + " step " + (l + 1) + "/" + steps);
+                }
+                stepsDone++;
+                if (checkpointEvery > 0 && stepsDone % checkpointEvery == 0) {
+                    if (l + 1 < steps) {
+                        checkpointSink.accept(state(epoch, l + 1, stepsDone, params, update, stopping, history));
+                    } else {
+                        checkpointAfterEpoch = true;
+                    }
                 }
             }
             if (config.evaluatesAfter(epoch)) {
@@ -74,10 +135,21 @@ public final class Trainer {
                 history.add(m);
                 stopping.observe(m, params);
             }
+            if (checkpointAfterEpoch) {
+                checkpointSink.accept(state(epoch + 1, 0, stepsDone, params, update, stopping, history));
+            }
         }
         float[] result = stopping.enabled() ? stopping.bestParams() : params;
         return new Result(result, history, (System.nanoTime() - start) / 1e9, stepTimer.summary(),
                 stopping.enabled() ? stopping.bestEpoch() : -1, stopping.stopped());
+    }
+
+    private static TrainingState state(int epoch, int nextStep, long stepsDone, float[] params, SgdUpdate update,
+                                       EarlyStopping stopping, List<EpochMetrics> history) {
+        float[] velocity = update.velocity();
+        return new TrainingState(epoch, nextStep, stepsDone, params.clone(), velocity == null ? null : velocity.clone(),
+                stopping.bestLoss, stopping.bestEpoch, stopping.best == null ? null : stopping.best.clone(),
+                stopping.sinceBest, List.copyOf(history));
     }
 
     private void step(SgdUpdate update, float[] params, int[] batch, double lr, int epoch, int step, int steps,
@@ -136,6 +208,22 @@ public final class Trainer {
             this.bestLoss = initial.validationLoss();
             this.bestEpoch = 0;
             this.best = patience > 0 ? params.clone() : null;
+        }
+
+        private EarlyStopping(int patience, double bestLoss, int bestEpoch, float[] best, int sinceBest) {
+            this.patience = patience;
+            this.bestLoss = bestLoss;
+            this.bestEpoch = bestEpoch;
+            this.best = best;
+            this.sinceBest = sinceBest;
+        }
+
+        static EarlyStopping restore(int patience, TrainingState s) {
+            if (patience > 0 && s.bestParams() == null) {
+                throw new IllegalArgumentException("checkpoint has no early-stopping weights, but the recipe has a patience");
+            }
+            return new EarlyStopping(patience, s.bestLoss(), s.bestEpoch(),
+                    s.bestParams() == null ? null : s.bestParams().clone(), s.sinceBest());
         }
 
         boolean enabled() {

@@ -111,8 +111,11 @@ class RetrainBadInputTest {
                 d -> Files.write(d.trainImages(), IdxFixtures.withInt(images, 8, 0))));
         cases.add(new Case("train images header says -1 columns", false, DataSet::trainImages, "",
                 d -> Files.write(d.trainImages(), IdxFixtures.withInt(images, 12, -1))));
-        cases.add(new Case("train images of 5x5 pixels (the champion has 16 inputs)", false, DataSet::trainImages,
-                "champion", d -> IdxFixtures.write(d.trainImages(), IdxFixtures.imageFile(TRAIN, 5, 5))));
+        cases.add(new Case("train and test images of 5x5 pixels (the champion has 16 inputs)", false,
+                DataSet::trainImages, "champion", d -> {
+                    IdxFixtures.write(d.trainImages(), IdxFixtures.imageFile(TRAIN, 5, 5));
+                    IdxFixtures.write(d.testImages(), IdxFixtures.imageFile(TEST, 5, 5));
+                }));
         cases.add(new Case("test images of 5x5 pixels", false, DataSet::testImages, "training images",
                 d -> IdxFixtures.write(d.testImages(), IdxFixtures.imageFile(TEST, 5, 5))));
         // Count mismatches.

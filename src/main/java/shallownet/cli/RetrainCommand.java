@@ -1,0 +1,377 @@
+package shallownet.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import shallownet.BadInputException;
+import shallownet.data.BlockRdds;
+import shallownet.data.SampleBlock;
+import shallownet.idx.DataDirectory;
+import shallownet.idx.LabeledIdxFiles;
+import shallownet.model.ModelFiles;
+import shallownet.model.SavedModel;
+import shallownet.net.EvalSums;
+import shallownet.net.NetworkShape;
+import shallownet.net.WeightInit;
+import shallownet.store.ModelStore;
+import shallownet.store.QualityGate;
+import shallownet.store.RunCheckpoints;
+import shallownet.store.StoreLock;
+import shallownet.train.DivergedException;
+import shallownet.train.DivergenceGuard;
+import shallownet.train.EpochMetrics;
+import shallownet.train.SparkBackend;
+import shallownet.train.Trainer;
+import shallownet.train.TrainingConfig;
+import shallownet.train.TrainingListener;
+import shallownet.train.TrainingState;
+
+/**
+ * The scheduled job: validates the data, takes the store's lock, warm-starts from the champion
+ * (or starts from scratch), resumes from the run's last checkpoint if an earlier attempt was
+ * killed, trains, evaluates candidate and champion on the same test set, writes the candidate as
+ * a new immutable version and promotes it only if the quality gate passes. Exit codes: 0 promoted,
+ * 2 bad input, 3 trained but not promoted, 4 store locked, 5 diverged, 1 anything else.
+ */
+@Command(name = "retrain", mixinStandardHelpOptions = true, description = "Scheduled retraining against a model "
+        + "store: warm-start from the champion, checkpoint, resume, promote only through the quality gate.")
+final class RetrainCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger("shallownet");
+
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    SparkOptions spark;
+
+    @Mixin
+    StoreOptions storeOptions;
+
+    @Mixin
+    RecipeOptions recipe;
+
+    @Option(names = "--data", description = "Data directory with the four MNIST-layout IDX files, raw or .gz "
+            + "(default: data/mnist, fetched when missing).")
+    String data;
+
+    @Option(names = "--from-scratch", description = "Start from fresh weights even when there is a champion.")
+    boolean fromScratch;
+
+    @Option(names = "--run-id", description = "Run id (default: derived from the recipe, the starting model, the "
+            + "data fingerprints and the partition count, so that a rerun of a killed run resumes it).")
+    String runId;
+
+    @Option(names = "--checkpoint-every", defaultValue = "50", description = "Write the training state every N steps "
+            + "(and the step-count boundary is also taken at the end of an epoch); 0: never (default: ${DEFAULT-VALUE}).")
+    int checkpointEvery;
+
+    @Option(names = "--max-test-error", defaultValue = "10", description = "Quality gate: the candidate's test "
+            + "error in percent must be at most this (default: ${DEFAULT-VALUE}).")
+    double maxTestError;
+
+    @Option(names = "--max-regression", defaultValue = "0.5", description = "Quality gate: the candidate's test "
+            + "error may exceed the champion's, on the same test set, by at most this many percentage points "
+            + "(default: ${DEFAULT-VALUE}).")
+    double maxRegression;
+
+    @Option(names = "--max-loss-factor", defaultValue = "10", description = "Divergence guard: stop (exit 5) when a "
+            + "step's minibatch loss is not finite or exceeds this multiple of the run's initial training loss "
+            + "(default: ${DEFAULT-VALUE}).")
+    double maxLossFactor;
+
+    @Override
+    public Integer call() throws Exception {
+        long started = System.nanoTime();
+        String startedAt = Instant.now().toString();
+        QualityGate gate = new QualityGate(maxTestError, maxRegression);
+        recipe.recipe(recipe.hidden == null ? TrainingConfig.DEFAULT_HIDDEN : recipe.hidden);
+        if (checkpointEvery < 0) {
+            throw new IllegalArgumentException("--checkpoint-every must be >= 0, got " + checkpointEvery);
+        }
+        DivergenceGuard.checkFactor(maxLossFactor);
+        storeOptions.lockTimeout();
+        storeOptions.lockWait();
+
+        // Everything that can be wrong with the input is found here, before the store is touched
+        // and before Spark starts.
+        String dataDir = DataLocation.resolve(data, common.quiet);
+        Configuration hadoop = DriverHadoopConf.get();
+        LabeledIdxFiles trainFiles = DataDirectory.train(hadoop, dataDir, recipe.classes);
+        LabeledIdxFiles testFiles = DataDirectory.test(hadoop, dataDir, recipe.classes);
+        if (testFiles.pixelsPerImage() != trainFiles.pixelsPerImage()) {
+            throw BadInputException.about(testFiles.imagesPath(), "images are " + testFiles.rows() + "x"
+                    + testFiles.cols() + ", the training images " + trainFiles.rows() + "x" + trainFiles.cols());
+        }
+        ModelStore store = ModelStore.at(hadoop, storeOptions.store);
+        Optional<Integer> championVersion = store.champion();
+        SavedModel champion = championVersion.isPresent() ? store.load(championVersion.get()) : null;
+        boolean warm = champion != null && !fromScratch;
+        NetworkShape shape;
+        float[] initial;
+        if (warm) {
+            shape = champion.shape();
+            checkFits(store, championVersion.get(), champion, trainFiles);
+            initial = champion.params();
+        } else {
+            shape = new NetworkShape(trainFiles.pixelsPerImage(),
+                    recipe.hidden == null ? TrainingConfig.DEFAULT_HIDDEN : recipe.hidden, recipe.classes);
+            initial = WeightInit.initShallow(shape, recipe.seed);
+        }
+        TrainingConfig config = recipe.recipe(shape.hidden());
+        String start = warm ? "champion " + ModelStore.name(championVersion.get()) + " sha256 "
+                + ModelFiles.sha256(ModelFiles.toBytes(initial)) : "scratch";
+
+        try (JavaSparkContext sc = spark.start("shallownet retrain")) {
+            int partitions = spark.partitions(sc);
+            String id = runId != null ? runId : RunIds.derive(config, shape, start, trainFiles, testFiles, partitions);
+            try (StoreLock lock = store.lock().runId(id).command("retrain").timeout(storeOptions.lockTimeout())
+                    .waitFor(storeOptions.lockWait()).acquire()) {
+                return retrain(sc, store, lock, id, partitions, config, shape, initial, start, championVersion,
+                        champion, trainFiles, testFiles, gate, started, startedAt);
+            }
+        }
+    }
+
+    private int retrain(JavaSparkContext sc, ModelStore store, StoreLock lock, String id, int partitions,
+                        TrainingConfig config, NetworkShape shape, float[] initial, String start,
+                        Optional<Integer> championVersion, SavedModel champion, LabeledIdxFiles trainFiles,
+                        LabeledIdxFiles testFiles, QualityGate gate, long started, String startedAt) throws Exception {
+        RunCheckpoints run = store.run(id);
+        ObjectNode summary = ModelFiles.json().createObjectNode();
+        summary.put("run_id", id);
+        summary.put("started", startedAt);
+        summary.put("store", storeOptions.store);
+        summary.put("start", start);
+        ObjectNode finished = run.outcome();
+        if (finished != null) {
+            info("run {} already finished: {}", id, finished);
+            summary.put("status", "already_finished");
+            summary.set("outcome", finished);
+            return finish(store, summary, started, finished.path("exit_code").asInt(Main.EXIT_OK));
+        }
+        info("run {} on store {} ({}), champion {}, starting from {}", id, storeOptions.store, sc.master(),
+                championVersion.map(ModelStore::name).orElse("none"), start);
+
+        sc.setJobDescription("load and cache the training and test sets");
+        JavaRDD<SampleBlock> train = BlockRdds.load(sc, trainFiles, partitions, "training set");
+        JavaRDD<SampleBlock> test = BlockRdds.load(sc, testFiles, partitions, "test set");
+        train.count();
+        test.count();
+        double championError = Double.NaN;
+        if (champion != null && champion.shape().inputs() == shape.inputs()
+                && champion.shape().outputs() == shape.outputs()) {
+            EvalSums c = SparkBackend.evaluate(sc, champion.shape(), test, champion.params(),
+                    "evaluate the champion on the test set");
+            championError = c.errorPercent();
+            info("champion {} on this test set: loss {} error {} %", ModelStore.name(championVersion.get()),
+                    String.format("%.6f", c.loss()), String.format("%.3f", championError));
+        }
+
+        Optional<ModelStore.VersionInfo> saved = store.versionOfRun(id);
+        int version;
+        double candidateError;
+        QualityGate.Verdict verdict;
+        if (saved.isPresent()) {
+            // Killed after writing its version: the training is done, only the gate remains.
+            version = saved.get().version();
+            candidateError = saved.get().metadata().path("metrics").path("test_error_pct").asDouble();
+            verdict = gate.judge(candidateError, championError);
+            info("run {} already wrote version {}; judging it", id, ModelStore.name(version));
+        } else {
+            Optional<TrainingState> resume = run.latest(m -> LOG.warn(m));
+            resume.ifPresent(s -> info("resuming from the checkpoint after step {} (epoch {}, step {})",
+                    s.stepsDone(), s.epoch(), s.nextStep() + 1));
+            SparkBackend backend = new SparkBackend(sc, shape, train, trainFiles.count(), test);
+            DivergenceGuard guard = new DivergenceGuard(maxLossFactor);
+            resume.ifPresent(s -> guard.initialLoss(s.history().get(0).trainLoss()));
+            Trainer trainer = new Trainer(config, shape, backend, new TrainingListener() {
+                @Override
+                public void onStep(StepProgress step) {
+                    guard.onStep(step);
+                }
+
+                @Override
+                public void onEpoch(EpochMetrics m) {
+                    info(EpochLine.format(m, config));
+                    guard.onEpoch(m);
+                }
+            });
+            if (checkpointEvery > 0) {
+                trainer.checkpointEvery(checkpointEvery, s -> {
+                    try {
+                        run.write(s);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+            }
+            Trainer.Result result;
+            try {
+                result = resume.isPresent() ? trainer.resume(resume.get()) : trainer.train(initial);
+            } catch (DivergedException e) {
+                summary.put("status", "diverged");
+                summary.put("error", e.getMessage());
+                summary.put("exit_code", Main.EXIT_DIVERGED);
+                summary.put("promoted", false);
+                finish(store, summary, started, Main.EXIT_DIVERGED);
+                throw e;
+            }
+            EpochMetrics m = result.returned();
+            candidateError = m.testErrorPct();
+            verdict = gate.judge(candidateError, championError);
+            ObjectNode meta = metadata(sc, config, partitions, trainFiles, testFiles, result, id, start, verdict,
+                    championVersion);
+            version = store.addVersion(shape, result.params(), meta);
+            info("version {} written: test error {} %", ModelStore.name(version), String.format("%.3f", candidateError));
+        }
+        summary.put("version", ModelStore.name(version));
+        summary.put("candidate_test_error_pct", candidateError);
+        if (Double.isNaN(championError)) {
+            summary.putNull("champion_test_error_pct");
+        } else {
+            summary.put("champion_test_error_pct", championError);
+        }
+        summary.set("gate", verdict.toJson());
+        int code;
+        if (verdict.passed()) {
+            store.promote(lock, version, "retrain", "quality gate passed: " + verdict.reason());
+            info("gate passed ({}); champion is now {}", verdict.reason(), ModelStore.name(version));
+            summary.put("status", "promoted");
+            summary.put("promoted", true);
+            code = Main.EXIT_OK;
+        } else {
+            info("gate failed ({}); version {} kept as a rejected candidate, champion stays {}", verdict.reason(),
+                    ModelStore.name(version), championVersion.map(ModelStore::name).orElse("none"));
+            summary.put("status", "rejected");
+            summary.put("promoted", false);
+            code = Main.EXIT_NOT_PROMOTED;
+        }
+        summary.put("champion", store.champion().map(ModelStore::name).orElse(null));
+        ObjectNode outcome = ModelFiles.json().createObjectNode();
+        outcome.put("version", ModelStore.name(version));
+        outcome.put("promoted", verdict.passed());
+        outcome.put("exit_code", code);
+        run.finish(outcome);
+        return finish(store, summary, started, code);
+    }
+
+    private int finish(ModelStore store, ObjectNode summary, long started, int code) throws java.io.IOException {
+        summary.put("finished", Instant.now().toString());
+        summary.put("duration_s", Math.round((System.nanoTime() - started) / 1e7) / 100.0);
+        summary.put("exit_code", code);
+        store.appendHistory(summary);
+        // The run's summary on stdout too, for a scheduler to pick up (e.g. Airflow's XCom).
+        System.out.println(summary);
+        System.out.flush();
+        return code;
+    }
+
+    private void info(String format, Object... args) {
+        if (!common.quiet) {
+            LOG.info(format, args);
+        }
+    }
+
+    private void checkFits(ModelStore store, int version, SavedModel m, LabeledIdxFiles files) {
+        String where = store.root() + "/versions/" + ModelStore.name(version);
+        if (m.shape().inputs() != files.pixelsPerImage()) {
+            throw BadInputException.about(files.imagesPath(), "images have " + files.pixelsPerImage()
+                    + " pixels, but the champion " + where + " has " + m.shape().inputs() + " inputs (use --from-scratch)");
+        }
+        if (m.shape().outputs() != recipe.classes) {
+            throw BadInputException.about(where, "has " + m.shape().outputs() + " outputs, but --classes is "
+                    + recipe.classes + " (use --from-scratch)");
+        }
+        if (recipe.hidden != null && recipe.hidden != m.shape().hidden()) {
+            throw BadInputException.about(where, "has " + m.shape().hidden() + " hidden units, but --hidden is "
+                    + recipe.hidden + " (use --from-scratch)");
+        }
+    }
+
+    private ObjectNode metadata(JavaSparkContext sc, TrainingConfig c, int partitions, LabeledIdxFiles train,
+                                LabeledIdxFiles test, Trainer.Result result, String id, String start,
+                                QualityGate.Verdict verdict, Optional<Integer> championVersion) {
+        ObjectNode meta = ModelFiles.json().createObjectNode();
+        meta.put("created", Instant.now().toString());
+        meta.put("shallownet_version", Version.get());
+        meta.put("spark_version", sc.version());
+        ObjectNode s = meta.putObject("store");
+        s.put("run_id", id);
+        s.put("start", start);
+        s.put("champion_at_training", championVersion.map(ModelStore::name).orElse(null));
+        s.set("gate", verdict.toJson());
+        ObjectNode t = meta.putObject("training");
+        t.put("method", "minibatch_sgd");
+        t.put("preset", recipe.preset);
+        t.put("config", c.toString());
+        t.put("batch_size", c.batchSize());
+        t.put("learning_rate", c.learningRate());
+        t.put("epochs", c.epochs());
+        t.put("seed", c.seed());
+        t.put("classes", c.classes());
+        t.put("momentum", c.optimizer().momentum());
+        t.put("nesterov", c.optimizer().nesterov());
+        t.put("lr_schedule", c.optimizer().schedule().toString());
+        t.put("lr_decay", c.optimizer().decay());
+        t.put("lr_step_epochs", c.optimizer().stepEpochs());
+        t.put("weight_decay", c.optimizer().weightDecay());
+        t.put("validation_fraction", c.validationFraction());
+        t.put("patience", c.patience());
+        t.put("eval_every", c.evalEvery());
+        t.put("partitions", partitions);
+        t.put("master", sc.master());
+        t.put("checkpoint_every", checkpointEvery);
+        t.put("from_scratch", fromScratch);
+        ObjectNode d = meta.putObject("data");
+        fingerprint(d.putObject("train"), train);
+        fingerprint(d.putObject("test"), test);
+        EpochMetrics last = result.returned();
+        ObjectNode m = meta.putObject("metrics");
+        m.put("epoch", last.epoch());
+        m.put("train_loss", last.trainLoss());
+        m.put("train_error_pct", last.trainErrorPct());
+        m.put("test_loss", last.testLoss());
+        m.put("test_error_pct", last.testErrorPct());
+        m.put("seconds_training_this_attempt", result.seconds());
+        ArrayNode h = meta.putArray("history");
+        for (EpochMetrics e : result.history()) {
+            h.add(TrainCommand.MetricsWriter.toJson(e));
+        }
+        return meta;
+    }
+
+    static void fingerprint(ObjectNode node, LabeledIdxFiles f) {
+        node.put("images", f.imagesPath());
+        node.put("images_sha256", f.imagesSha256());
+        node.put("labels", f.labelsPath());
+        node.put("labels_sha256", f.labelsSha256());
+        node.put("count", f.count());
+        node.put("rows", f.rows());
+        node.put("cols", f.cols());
+    }
+
+    /** Default run ids: a digest of everything that determines the trained bits. */
+    static final class RunIds {
+        private RunIds() {
+        }
+
+        static String derive(TrainingConfig c, NetworkShape shape, String start, LabeledIdxFiles train,
+                             LabeledIdxFiles test, int partitions) {
+            String key = String.join("\n", c.toString(), shape.toString(), start, train.imagesSha256(),
+                    train.labelsSha256(), test.imagesSha256(), test.labelsSha256(), "partitions=" + partitions);
+            return "run-" + ModelFiles.sha256(key.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package shallownet.train;
+
+/**
+ * Stops a run that diverges, before anything is saved: a step whose minibatch loss is NaN or
+ * infinite, an evaluation with a non-finite loss, or a minibatch loss above {@code factor} times
+ * the larger of the run's initial training loss and the loss of uniform guessing ({@code ln(k)/k}
+ * in the notebook's units), so that a warm start from a very good model does not make an
+ * ordinary noisy minibatch look like divergence.
+ */
+public final class DivergenceGuard implements TrainingListener {
+
+    private final double factor;
+    private double reference = Double.NaN;
+
+    public DivergenceGuard(double factor) {
+        checkFactor(factor);
+        this.factor = factor;
+    }
+
+    public static void checkFactor(double factor) {
+        if (!(factor > 1) || Double.isInfinite(factor)) {
+            throw new IllegalArgumentException("--max-loss-factor must be a number above 1, got " + factor);
+        }
+    }
+
+    /** The run's initial training loss, when it resumes and so does not evaluate epoch 0 again. */
+    public void initialLoss(double loss) {
+        this.reference = loss;
+    }
+
+    @Override
+    public void onEpoch(EpochMetrics m) {
+        if (m.epoch() == 0) {
+            reference = m.trainLoss();
+        }
+        if (!Double.isFinite(m.trainLoss()) || !Double.isFinite(m.testLoss())) {
+            throw new DivergedException(String.format("training diverged: %s loss is %s (train) and %s (test); "
+                    + "nothing was saved or promoted", m.epoch() == 0 ? "the initial" : "epoch " + m.epoch() + "'s",
+                    m.trainLoss(), m.testLoss()));
+        }
+    }
+
+    @Override
+    public void onStep(StepProgress s) {
+        double loss = s.loss();
+        double chance = Math.log(s.classes()) / s.classes();
+        double limit = factor * Math.max(Double.isNaN(reference) ? chance : reference, chance);
+        if (!Double.isFinite(loss) || loss > limit) {
+            throw new DivergedException(String.format("training diverged at epoch %d step %d/%d: minibatch loss %s "
+                    + "(limit %.4f = %.1f x max(initial %.4f, chance %.4f)); lower --lr; nothing was saved or promoted",
+                    s.epoch(), s.step(), s.stepsPerEpoch(), loss, limit, factor, reference, chance));
+        }
+    }
+}
