@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import shallownet.BadInputException;
+import shallownet.CommandFailure;
 import shallownet.data.BlockRdds;
 import shallownet.data.SampleBlock;
 import shallownet.idx.DataDirectory;
@@ -135,25 +136,44 @@ final class RetrainCommand implements Callable<Integer> {
 
         try (JavaSparkContext sc = spark.start("shallownet retrain")) {
             int partitions = spark.partitions(sc);
-            String id = runId != null ? runId : RunIds.derive(config, shape, start, trainFiles, testFiles, partitions);
+            String key = RunIds.key(config, shape, start, trainFiles, testFiles, partitions);
+        String id = runId != null ? runId : RunIds.derive(key);
             try (StoreLock lock = store.lock().runId(id).command("retrain").timeout(storeOptions.lockTimeout())
                     .waitFor(storeOptions.lockWait()).acquire()) {
-                return retrain(sc, store, lock, id, partitions, config, shape, initial, start, championVersion,
-                        champion, trainFiles, testFiles, gate, started, startedAt);
+                ObjectNode summary = ModelFiles.json().createObjectNode();
+                summary.put("run_id", id);
+                summary.put("started", startedAt);
+                summary.put("store", storeOptions.store);
+                summary.put("start", start);
+                try {
+                    return retrain(sc, store, lock, id, key, partitions, config, shape, initial, start, championVersion,
+                            champion, trainFiles, testFiles, gate, started, summary);
+                } catch (DivergedException e) {
+                    throw e; // recorded already
+                } catch (Exception e) {
+                    int code = e instanceof BadInputException ? Main.EXIT_BAD_INPUT
+                            : e instanceof CommandFailure f ? f.exitCode() : Main.EXIT_FAILURE;
+                    if (code != Main.EXIT_LOCK_HELD) { // without the lock, leave the store alone
+                        summary.put("status", "failed");
+                        summary.put("error", String.valueOf(e.getMessage()));
+                        summary.put("promoted", false);
+                        try {
+                            finish(store, summary, started, code);
+                        } catch (java.io.IOException | RuntimeException suppressed) {
+                            e.addSuppressed(suppressed);
+                        }
+                    }
+                    throw e;
+                }
             }
         }
     }
 
-    private int retrain(JavaSparkContext sc, ModelStore store, StoreLock lock, String id, int partitions,
+    private int retrain(JavaSparkContext sc, ModelStore store, StoreLock lock, String id, String key, int partitions,
                         TrainingConfig config, NetworkShape shape, float[] initial, String start,
                         Optional<Integer> championVersion, SavedModel champion, LabeledIdxFiles trainFiles,
-                        LabeledIdxFiles testFiles, QualityGate gate, long started, String startedAt) throws Exception {
-        RunCheckpoints run = store.run(id);
-        ObjectNode summary = ModelFiles.json().createObjectNode();
-        summary.put("run_id", id);
-        summary.put("started", startedAt);
-        summary.put("store", storeOptions.store);
-        summary.put("start", start);
+                        LabeledIdxFiles testFiles, QualityGate gate, long started, ObjectNode summary) throws Exception {
+        RunCheckpoints run = store.run(id, key);
         ObjectNode finished = run.outcome();
         if (finished != null) {
             info("run {} already finished: {}", id, finished);
@@ -233,6 +253,7 @@ final class RetrainCommand implements Callable<Integer> {
             verdict = gate.judge(candidateError, championError);
             ObjectNode meta = metadata(sc, config, partitions, trainFiles, testFiles, result, id, start, verdict,
                     championVersion);
+            lock.checkStillHeld();
             version = store.addVersion(shape, result.params(), meta);
             info("version {} written: test error {} %", ModelStore.name(version), String.format("%.3f", candidateError));
         }
@@ -367,10 +388,14 @@ final class RetrainCommand implements Callable<Integer> {
         private RunIds() {
         }
 
-        static String derive(TrainingConfig c, NetworkShape shape, String start, LabeledIdxFiles train,
-                             LabeledIdxFiles test, int partitions) {
-            String key = String.join("\n", c.toString(), shape.toString(), start, train.imagesSha256(),
+        /** Everything that determines the trained bits; checkpoints of another key are not resumed. */
+        static String key(TrainingConfig c, NetworkShape shape, String start, LabeledIdxFiles train,
+                          LabeledIdxFiles test, int partitions) {
+            return String.join("\n", c.toString(), shape.toString(), start, train.imagesSha256(),
                     train.labelsSha256(), test.imagesSha256(), test.labelsSha256(), "partitions=" + partitions);
+        }
+
+        static String derive(String key) {
             return "run-" + ModelFiles.sha256(key.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
         }
     }

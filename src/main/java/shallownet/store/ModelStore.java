@@ -245,8 +245,15 @@ public final class ModelStore {
         JsonLines.append(fs, conf, new Path(root, HISTORY), summary);
     }
 
-    public RunCheckpoints run(String runId) {
-        return new RunCheckpoints(fs, new Path(new Path(root, RUNS), runId));
+    /**
+     * The checkpoints of run {@code runId}; {@code key} describes what determines its bits (recipe,
+     * starting model, data), and a checkpoint written under another key is not resumed.
+     */
+    public RunCheckpoints run(String runId, String key) {
+        if (!runId.matches("[A-Za-z0-9._-]+")) {
+            throw new BadInputException("--run-id " + runId + ": use letters, digits, '.', '_' and '-' only");
+        }
+        return new RunCheckpoints(fs, new Path(new Path(root, RUNS), runId), key);
     }
 
     public StoreLock.Builder lock() {

@@ -38,11 +38,13 @@ public final class RunCheckpoints {
     private final FileSystem fs;
     private final Path runDir;
     private final Path dir;
+    private final String keySha256;
 
-    RunCheckpoints(FileSystem fs, Path runDir) {
+    RunCheckpoints(FileSystem fs, Path runDir, String key) {
         this.fs = fs;
         this.runDir = runDir;
         this.dir = new Path(runDir, DIR);
+        this.keySha256 = ModelFiles.sha256(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     public Path dir() {
@@ -68,6 +70,7 @@ public final class RunCheckpoints {
         j.put("best_epoch", s.bestEpoch());
         j.put("since_best", s.sinceBest());
         j.put("state_sha256", ModelFiles.sha256(bin));
+        j.put("run_key_sha256", keySha256);
         ArrayNode h = j.putArray("history");
         for (EpochMetrics m : s.history()) {
             ArrayNode row = h.addArray();
@@ -137,6 +140,9 @@ public final class RunCheckpoints {
         JsonNode j = ModelFiles.json().readTree(text);
         if (!"shallownet-checkpoint".equals(j.path("format").asText())) {
             throw new IOException("not a checkpoint");
+        }
+        if (!keySha256.equals(j.path("run_key_sha256").asText())) {
+            throw new IOException("written by a run of another recipe, starting model or data (same --run-id?)");
         }
         String sha = ModelFiles.sha256(bin);
         if (!sha.equals(j.path("state_sha256").asText())) {

@@ -160,7 +160,7 @@ class ModelStoreTest {
 
     @Test
     void checkpointsReadBackExactlyAndOnlyTheLastTwoAreKept() throws Exception {
-        RunCheckpoints run = store().run("r");
+        RunCheckpoints run = store().run("r", "key");
         run.write(state(10, 1.5f));
         run.write(state(20, 2.5f));
         run.write(state(30, 3.5f));
@@ -176,7 +176,7 @@ class ModelStoreTest {
 
     @Test
     void aHalfWrittenCheckpointIsSkippedForThePreviousOne() throws Exception {
-        RunCheckpoints run = store().run("r");
+        RunCheckpoints run = store().run("r", "key");
         run.write(state(10, 1.5f));
         run.write(state(20, 2.5f));
         Path bin = tmp.resolve("store/runs/r/checkpoints/step-00000020/state.bin");
@@ -195,6 +195,15 @@ class ModelStoreTest {
         c[5] ^= 1;
         Files.write(bin10, c);
         assertFalse(run.latest(m -> { }).isPresent());
+    }
+
+    @Test
+    void checkpointsOfAnotherRecipeUnderTheSameRunIdAreNotResumed() throws Exception {
+        store().run("r", "recipe A").write(state(10, 1.5f));
+        List<String> skipped = new java.util.ArrayList<>();
+        assertFalse(store().run("r", "recipe B").latest(skipped::add).isPresent());
+        assertTrue(skipped.get(0).contains("another recipe"), skipped.get(0));
+        assertTrue(store().run("r", "recipe A").latest(m -> { }).isPresent());
     }
 
     @Test

@@ -1,0 +1,211 @@
+package shallownet.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import shallownet.testutil.IdxFixtures;
+import shallownet.testutil.MnistSlice;
+
+/**
+ * {@code retrain} as the scheduler runs it, in separate JVMs (the test's classpath and module
+ * flags, {@code local[2]}), on the first 3,000 training and 500 test digits of real MNIST
+ * (30 steps per epoch): a run killed with SIGKILL in epoch 3 resumes from its checkpoint to the
+ * same bytes as an uninterrupted run while CURRENT never moves; two runs started together on one
+ * store promote once.
+ */
+class RetrainProcessTest {
+
+    @TempDir
+    static Path shared;
+
+    static Path data;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void slice() {
+        data = MnistSlice.write(shared.resolve("mnist-3000"), 3000, 500);
+    }
+
+    /** Starts {@code retrain} in a new JVM, its output (stdout and stderr) going to {@code log}. */
+    static Process start(Path log, Path store, String... extra) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (!a.startsWith("-Xmx") && !a.startsWith("-javaagent") && !a.startsWith("-agentlib")) {
+                cmd.add(a);
+            }
+        }
+        cmd.addAll(List.of("-Xmx1g", "-Dspark.ui.enabled=false", "-cp", System.getProperty("java.class.path"),
+                "shallownet.cli.Main", "retrain", "--store", store.toString(), "--data", data.toString(),
+                "--master", "local[2]"));
+        cmd.addAll(List.of(extra));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    static int run(Path log, Path store, String... extra) throws Exception {
+        Process p = start(log, store, extra);
+        try {
+            assertTrue(p.waitFor(10, TimeUnit.MINUTES), "retrain did not finish; log " + log);
+            return p.exitValue();
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    static String log(Path log) {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Newest checkpoint of any run of the store, as its step count. */
+    static Optional<Long> newestCheckpoint(Path store) {
+        Path runs = store.resolve("runs");
+        if (!Files.isDirectory(runs)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> s = Files.walk(runs, 3)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.matches("step-\\d+"))
+                    .map(n -> Long.parseLong(n.substring(5))).max(Long::compare);
+        } catch (IOException | UncheckedIOException e) {
+            return Optional.empty(); // a checkpoint renamed or deleted while walking: look again
+        }
+    }
+
+    static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    private static final String[] FIVE_EPOCHS = {"--epochs", "5", "--partitions", "4", "--checkpoint-every", "10",
+        "--max-test-error", "100", "--max-regression", "100"};
+
+    @Test
+    void killedInEpoch3ItResumesToTheSameBytesAndCurrentNeverMoves() throws Exception {
+        Path killed = tmp.resolve("killed-store");
+        Path clean = tmp.resolve("uninterrupted-store");
+        assertEquals(0, run(tmp.resolve("champion.log"), killed, "--epochs", "1", "--partitions", "4",
+                "--max-test-error", "100"), log(tmp.resolve("champion.log")));
+        copyTree(killed, clean);
+        String champion = StoreListing.read(killed.resolve("CURRENT"));
+        assertEquals("000001\n", champion);
+
+        // Watch CURRENT for the whole of the killed run and of its restart.
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        Thread watcher = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                String c = StoreListing.read(killed.resolve("CURRENT"));
+                seen.add(c == null ? "<missing>" : c);
+                Thread.onSpinWait();
+            }
+        });
+        watcher.setDaemon(true);
+        watcher.start();
+
+        // Epoch 3 is steps 61-90; the checkpoint after step 70 is inside it: kill -9 then.
+        Path killedLog = tmp.resolve("killed.log");
+        Process p = start(killedLog, killed, FIVE_EPOCHS);
+        try {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+            while (newestCheckpoint(killed).orElse(0L) < 70 && p.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertTrue(p.isAlive(), "the run ended before its checkpoint at step 70:\n" + log(killedLog));
+            p.destroyForcibly(); // SIGKILL
+            assertTrue(p.waitFor(1, TimeUnit.MINUTES));
+        } finally {
+            p.destroyForcibly();
+        }
+        assertEquals(137, p.exitValue(), "killed by SIGKILL");
+        long lastCheckpoint = newestCheckpoint(killed).orElseThrow();
+        assertTrue(lastCheckpoint >= 70 && lastCheckpoint < 90,
+                "killed inside epoch 3 (steps 61-90): newest checkpoint after step " + lastCheckpoint);
+        assertFalse(log(killedLog).contains("epoch   3/5"), "killed before epoch 3 finished:\n" + log(killedLog));
+        assertFalse(Files.exists(killed.resolve("versions/000002")), "no version from the killed run");
+        Set<String> seenWhileKilled = Set.copyOf(seen);
+
+        Path resumedLog = tmp.resolve("resumed.log");
+        int resumed = run(resumedLog, killed, FIVE_EPOCHS);
+        watcher.interrupt();
+        watcher.join();
+        assertEquals(0, resumed, log(resumedLog));
+        Matcher m = Pattern.compile("resuming from the checkpoint after step (\\d+) \\(epoch 3, step (\\d+)\\)")
+                .matcher(log(resumedLog));
+        assertTrue(m.find(), "resumed:\n" + log(resumedLog));
+        assertEquals(lastCheckpoint, Long.parseLong(m.group(1)));
+        assertFalse(log(resumedLog).contains("epoch   2/5"), "epochs 1-2 are not trained again");
+
+        Path cleanLog = tmp.resolve("uninterrupted.log");
+        assertEquals(0, run(cleanLog, clean, FIVE_EPOCHS), log(cleanLog));
+
+        byte[] resumedWeights = Files.readAllBytes(killed.resolve("versions/000002/weights.bin"));
+        byte[] cleanWeights = Files.readAllBytes(clean.resolve("versions/000002/weights.bin"));
+        System.out.printf("killed after checkpoint %d, resumed: weights.bin sha256 %s; uninterrupted: %s%n",
+                lastCheckpoint, IdxFixtures.sha256(resumedWeights), IdxFixtures.sha256(cleanWeights));
+        assertArrayEquals(cleanWeights, resumedWeights, "resumed run's weights.bin equals the uninterrupted run's");
+        assertEquals(Set.of(champion), seenWhileKilled, "CURRENT while the run was killed");
+        assertTrue(Set.of(champion, "000002\n").containsAll(seen), "CURRENT was always a complete pointer: " + seen);
+        assertEquals("000002\n", StoreListing.read(killed.resolve("CURRENT")));
+        assertFalse(Files.exists(killed.resolve("LOCK")), "lock released");
+    }
+
+    @Test
+    void twoRunsStartedTogetherPromoteOnce() throws Exception {
+        Path store = tmp.resolve("store");
+        String[] args = {"--epochs", "2", "--partitions", "2", "--max-test-error", "100"};
+        Process a = start(tmp.resolve("a.log"), store, args);
+        Process b = start(tmp.resolve("b.log"), store, args);
+        try {
+            assertTrue(a.waitFor(10, TimeUnit.MINUTES));
+            assertTrue(b.waitFor(10, TimeUnit.MINUTES));
+        } finally {
+            a.destroyForcibly();
+            b.destroyForcibly();
+        }
+        List<Integer> codes = Stream.of(a.exitValue(), b.exitValue()).sorted().toList();
+        assertEquals(List.of(0, 4), codes, "a: " + log(tmp.resolve("a.log")) + "\nb: " + log(tmp.resolve("b.log")));
+        String loser = log(tmp.resolve(a.exitValue() == 4 ? "a.log" : "b.log"));
+        assertTrue(loser.lines().anyMatch(l -> l.startsWith("error: ") && l.contains("LOCK: the store is locked by run")),
+                loser);
+        try (Stream<Path> s = Files.list(store.resolve("versions"))) {
+            assertEquals(List.of("000001"), s.map(p -> p.getFileName().toString()).toList(),
+                    "one version, no partial one");
+        }
+        assertEquals("000001\n", StoreListing.read(store.resolve("CURRENT")));
+        assertEquals(1, Files.readAllLines(store.resolve("promotions.jsonl")).size());
+        assertNotEquals(null, StoreListing.read(store.resolve("history.jsonl")));
+    }
+}
