@@ -22,8 +22,10 @@ class CommandsTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : List.of("train", "evaluate", "predict", "show", "info", "gradcheck", "fetch")) {
-            CliRunner.Outcome r = CliRunner.run(command, "--help");
+        for (String command : List.of("train", "evaluate", "predict", "show", "info", "gradcheck", "fetch", "retrain",
+                "models", "models list", "models show", "models promote", "models rollback")) {
+            String[] args = (command + " --help").split(" ");
+            CliRunner.Outcome r = CliRunner.run(args);
             assertEquals(0, r.exitCode(), command + ": " + r.err());
             assertTrue(r.out().startsWith("Usage: shallownet " + command), r.out());
             assertTrue(r.err().isEmpty(), "no picocli warnings: " + r.err());
