@@ -174,6 +174,10 @@ final class RetrainCommand implements Callable<Integer> {
                         Optional<Integer> championVersion, SavedModel champion, LabeledIdxFiles trainFiles,
                         LabeledIdxFiles testFiles, QualityGate gate, long started, ObjectNode summary) throws Exception {
         RunCheckpoints run = store.run(id, key);
+        int leftovers = store.removeLeftovers(lock);
+        if (leftovers > 0) {
+            info("removed {} temporary files or directories left by killed runs", leftovers);
+        }
         ObjectNode finished = run.outcome();
         if (finished != null) {
             info("run {} already finished: {}", id, finished);

@@ -180,6 +180,30 @@ public final class ModelStore {
         return Optional.empty();
     }
 
+    /**
+     * Deletes what killed writers left behind: staging directories of versions and temporary
+     * copies of {@code CURRENT} and the JSON Lines files. Call with the lock held (nobody else is
+     * writing them then). Returns how many were removed.
+     */
+    public int removeLeftovers(StoreLock lock) throws IOException {
+        lock.checkStillHeld();
+        int removed = 0;
+        for (Path dir : new Path[] {root, new Path(root, VERSIONS)}) {
+            if (!fs.exists(dir)) {
+                continue;
+            }
+            for (FileStatus s : fs.listStatus(dir)) {
+                String n = s.getPath().getName();
+                if (n.matches("\\.\\d{6,}\\.(tmp|old)-.*") || n.matches("(CURRENT|" + PROMOTIONS + "|" + HISTORY
+                        + ")\\.tmp-.*")) {
+                    fs.delete(s.getPath(), true);
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
     // ---------------------------------------------------------------- champion
 
     /**

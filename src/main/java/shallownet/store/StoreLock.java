@@ -234,7 +234,8 @@ public final class StoreLock implements AutoCloseable {
         }
 
         String describe() {
-            return "run " + owner.path("run_id").asText("?") + " (" + owner.path("command").asText("?") + ", pid "
+            String run = owner.path("run_id").isTextual() ? "run " + owner.path("run_id").asText() + " " : "";
+            return run + "(" + owner.path("command").asText("?") + ", pid "
                     + owner.path("pid").asText("?") + " on " + owner.path("host").asText("?") + ", started "
                     + owner.path("started").asText("?") + ", last heartbeat "
                     + Instant.ofEpochMilli(heartbeatMillis) + ")";

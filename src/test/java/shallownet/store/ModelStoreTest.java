@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
@@ -73,6 +74,30 @@ class ModelStoreTest {
             assertEquals(List.of("CURRENT", "promotions.jsonl", "versions"),
                     files.map(f -> f.getFileName().toString()).sorted().toList());
         }
+    }
+
+    @Test
+    void leftoversOfKilledWritersAreRemovedUnderTheLock() throws Exception {
+        ModelStore s = store();
+        s.addVersion(SHAPE, WeightInit.initShallow(SHAPE, 1), meta("a"));
+        Files.createDirectories(tmp.resolve("store/versions/.000002.tmp-dead"));
+        Files.writeString(tmp.resolve("store/CURRENT.tmp-dead"), "0000");
+        Files.writeString(tmp.resolve("store/history.jsonl.tmp-dead"), "{");
+        try (StoreLock lock = s.lock().runId("t").acquire()) {
+            assertEquals(3, s.removeLeftovers(lock));
+        }
+        assertEquals(Map.of("versions", "dir", "versions/000001", "dir"), dirsOnly(tmp.resolve("store")));
+    }
+
+    private static Map<String, String> dirsOnly(Path root) throws Exception {
+        Map<String, String> out = new java.util.TreeMap<>();
+        try (var s = Files.walk(root)) {
+            s.filter(p -> !p.equals(root) && Files.isDirectory(p)).forEach(p -> out.put(root.relativize(p).toString(), "dir"));
+        }
+        try (var s = Files.list(root)) {
+            assertEquals(List.of("versions"), s.map(p -> p.getFileName().toString()).toList());
+        }
+        return out;
     }
 
     @Test
