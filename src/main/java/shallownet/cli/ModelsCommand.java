@@ -50,14 +50,14 @@ final class ModelsCommand implements Callable<Integer> {
             ModelStore s = ModelStore.at(DriverHadoopConf.get(), store);
             Optional<Integer> champion = s.champion();
             List<ObjectNode> promotions = s.promotions();
-            System.out.printf("%-8s %-16s %-24s %10s  %-18s %s%n", "version", "status", "created", "test err %", "run id", "gate");
+            System.out.printf("%-8s %-16s %-31s %10s  %-20s %s%n", "version", "status", "created", "test err %", "run id", "gate");
             for (ModelStore.VersionInfo v : s.versions()) {
                 if (!v.complete()) {
                     System.out.printf("%-8s %-16s %s%n", ModelStore.name(v.version()), "incomplete", v.problem());
                     continue;
                 }
                 JsonNode st = v.store();
-                System.out.printf("%-8s %-16s %-24s %10.2f  %-18s %s%n", ModelStore.name(v.version()),
+                System.out.printf("%-8s %-16s %-31s %10.2f  %-20s %s%n", ModelStore.name(v.version()),
                         status(v, champion, promotions), v.metadata().path("created").asText(),
                         v.metadata().path("metrics").path("test_error_pct").asDouble(Double.NaN),
                         st.path("run_id").asText(), st.path("gate").path("reason").asText("-"));

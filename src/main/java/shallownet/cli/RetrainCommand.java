@@ -102,6 +102,9 @@ final class RetrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--checkpoint-every must be >= 0, got " + checkpointEvery);
         }
         DivergenceGuard.checkFactor(maxLossFactor);
+        if (runId != null && !runId.matches("[A-Za-z0-9._-]{1,100}")) {
+            throw new IllegalArgumentException("--run-id must be 1-100 letters, digits, '.', '_' or '-', got " + runId);
+        }
         storeOptions.lockTimeout();
         storeOptions.lockWait();
 
@@ -116,38 +119,30 @@ final class RetrainCommand implements Callable<Integer> {
                     + testFiles.cols() + ", the training images " + trainFiles.rows() + "x" + trainFiles.cols());
         }
         ModelStore store = ModelStore.at(hadoop, storeOptions.store);
-        Optional<Integer> championVersion = store.champion();
-        SavedModel champion = championVersion.isPresent() ? store.load(championVersion.get()) : null;
-        boolean warm = champion != null && !fromScratch;
-        NetworkShape shape;
-        float[] initial;
-        if (warm) {
-            shape = champion.shape();
-            checkFits(store, championVersion.get(), champion, trainFiles);
-            initial = champion.params();
-        } else {
-            shape = new NetworkShape(trainFiles.pixelsPerImage(),
-                    recipe.hidden == null ? TrainingConfig.DEFAULT_HIDDEN : recipe.hidden, recipe.classes);
-            initial = WeightInit.initShallow(shape, recipe.seed);
-        }
-        TrainingConfig config = recipe.recipe(shape.hidden());
-        String start = warm ? "champion " + ModelStore.name(championVersion.get()) + " sha256 "
-                + ModelFiles.sha256(ModelFiles.toBytes(initial)) : "scratch";
+        Plan plan = plan(store, trainFiles);
 
         try (JavaSparkContext sc = spark.start("shallownet retrain")) {
             int partitions = spark.partitions(sc);
-            String key = RunIds.key(config, shape, start, trainFiles, testFiles, partitions);
-        String id = runId != null ? runId : RunIds.derive(key);
+            String id = runId != null ? runId : RunIds.derive(plan.key(trainFiles, testFiles, partitions));
             try (StoreLock lock = store.lock().runId(id).command("retrain").timeout(storeOptions.lockTimeout())
                     .waitFor(storeOptions.lockWait()).acquire()) {
+                // Another run may have promoted while this one waited for the lock: start from,
+                // and compare with, the champion as it is now.
+                Plan now = plan(store, trainFiles);
+                if (!now.start().equals(plan.start())) {
+                    info("the champion changed while waiting for the lock: now {}", now.start());
+                    plan = now;
+                    id = runId != null ? runId : RunIds.derive(plan.key(trainFiles, testFiles, partitions));
+                }
                 ObjectNode summary = ModelFiles.json().createObjectNode();
                 summary.put("run_id", id);
                 summary.put("started", startedAt);
                 summary.put("store", storeOptions.store);
-                summary.put("start", start);
+                summary.put("start", plan.start());
                 try {
-                    return retrain(sc, store, lock, id, key, partitions, config, shape, initial, start, championVersion,
-                            champion, trainFiles, testFiles, gate, started, summary);
+                    return retrain(sc, store, lock, id, plan.key(trainFiles, testFiles, partitions), partitions,
+                            plan.config(), plan.shape(), plan.initial(), plan.start(), plan.championVersion(),
+                            plan.champion(), trainFiles, testFiles, gate, started, summary);
                 } catch (DivergedException e) {
                     throw e; // recorded already
                 } catch (Exception e) {
@@ -167,6 +162,38 @@ final class RetrainCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /**
+     * Where training starts: the champion (its version, model) unless there is none or
+     * {@code --from-scratch}; the network shape, initial weights, recipe, and a description of the
+     * start that names the starting weights by SHA-256.
+     */
+    record Plan(Optional<Integer> championVersion, SavedModel champion, NetworkShape shape, float[] initial,
+                TrainingConfig config, String start) {
+        String key(LabeledIdxFiles train, LabeledIdxFiles test, int partitions) {
+            return RunIds.key(config, shape, start, train, test, partitions);
+        }
+    }
+
+    private Plan plan(ModelStore store, LabeledIdxFiles trainFiles) throws java.io.IOException {
+        Optional<Integer> championVersion = store.champion();
+        SavedModel champion = championVersion.isPresent() ? store.load(championVersion.get()) : null;
+        boolean warm = champion != null && !fromScratch;
+        NetworkShape shape;
+        float[] initial;
+        if (warm) {
+            shape = champion.shape();
+            checkFits(store, championVersion.get(), champion, trainFiles);
+            initial = champion.params();
+        } else {
+            shape = new NetworkShape(trainFiles.pixelsPerImage(),
+                    recipe.hidden == null ? TrainingConfig.DEFAULT_HIDDEN : recipe.hidden, recipe.classes);
+            initial = WeightInit.initShallow(shape, recipe.seed);
+        }
+        String start = warm ? "champion " + ModelStore.name(championVersion.get()) + " sha256 "
+                + ModelFiles.sha256(ModelFiles.toBytes(initial)) : "scratch";
+        return new Plan(championVersion, champion, shape, initial, recipe.recipe(shape.hidden()), start);
     }
 
     private int retrain(JavaSparkContext sc, ModelStore store, StoreLock lock, String id, String key, int partitions,
