@@ -217,7 +217,7 @@ public final class ReportHtml {
             table{border-collapse:collapse;font-size:13px;margin:8px 0}
             th,td{border-bottom:1px solid #eee;padding:3px 10px;text-align:right}
             th{background:#f6f6f6;font-weight:600}
-            #configuration-table td,#data-table td,#phases td{text-align:left}
+            #configuration-table td,#data-table td,#phases td,#configuration-table th,#data-table th,#phases th{text-align:left}
             #data-table td:last-child{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:11px}
             .digits{display:flex;flex-wrap:wrap;gap:10px}
             .digit{text-align:center;width:64px}
