@@ -21,8 +21,11 @@ final class LineChart {
     private static final int TOP = 28;
     private static final int BOTTOM = 40;
 
-    /** A named series: {@code y[i]} at epoch {@code x[i]}; non-finite values are left out. */
-    record Series(String name, String color, int[] x, double[] y) {
+    /**
+     * A named series: {@code y[i]} at epoch {@code x[i]}; non-finite values are left out. Each has
+     * its own dash pattern (null: solid), because train, test and validation curves often overlap.
+     */
+    record Series(String name, String color, String dash, int[] x, double[] y) {
     }
 
     private LineChart() {
@@ -101,9 +104,12 @@ final class LineChart {
             }
             b.append("<g class=\"series\" data-series=\"").append(esc(s.name())).append("\" stroke=\"")
                     .append(s.color()).append("\" fill=\"").append(s.color()).append("\">");
-            b.append("<polyline fill=\"none\" stroke-width=\"2\" points=\"").append(points).append("\"/>");
+            b.append("<polyline fill=\"none\" stroke-width=\"2\"")
+                    .append(s.dash() == null ? "" : " stroke-dasharray=\"" + s.dash() + "\"")
+                    .append(" points=\"").append(points).append("\"/>");
             b.append(markers).append("</g>");
-            legend.add("<tspan fill=\"" + s.color() + "\">\u25A0</tspan>\u00A0" + esc(s.name()));
+            legend.add("<tspan fill=\"" + s.color() + "\">" + (s.dash() == null ? "\u2014" : "- -") + "</tspan>\u00A0"
+                    + esc(s.name()));
         }
         // One slot per entry, right-aligned from the top right corner.
         for (int i = 0; i < legend.size(); i++) {

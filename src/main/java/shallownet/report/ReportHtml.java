@@ -64,13 +64,13 @@ public final class ReportHtml {
             valErr[i] = m.validationErrorPct();
             validation |= m.hasValidation();
         }
-        List<LineChart.Series> loss = new ArrayList<>(List.of(new LineChart.Series("train", TRAIN_COLOR, x, trainLoss),
-                new LineChart.Series("test", TEST_COLOR, x, testLoss)));
-        List<LineChart.Series> err = new ArrayList<>(List.of(new LineChart.Series("train", TRAIN_COLOR, x, trainErr),
-                new LineChart.Series("test", TEST_COLOR, x, testErr)));
+        List<LineChart.Series> loss = new ArrayList<>(List.of(new LineChart.Series("train", TRAIN_COLOR, null, x, trainLoss),
+                new LineChart.Series("test", TEST_COLOR, "7 4", x, testLoss)));
+        List<LineChart.Series> err = new ArrayList<>(List.of(new LineChart.Series("train", TRAIN_COLOR, null, x, trainErr),
+                new LineChart.Series("test", TEST_COLOR, "7 4", x, testErr)));
         if (validation) {
-            loss.add(new LineChart.Series("validation", VALIDATION_COLOR, x, valLoss));
-            err.add(new LineChart.Series("validation", VALIDATION_COLOR, x, valErr));
+            loss.add(new LineChart.Series("validation", VALIDATION_COLOR, "2 3", x, valLoss));
+            err.add(new LineChart.Series("validation", VALIDATION_COLOR, "2 3", x, valErr));
         }
         String unit = r.epochUnit();
         String xLabel = unit.substring(0, 1).toUpperCase(Locale.ROOT) + unit.substring(1) + " (0: initial network)";
