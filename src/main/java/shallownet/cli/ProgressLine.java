@@ -23,16 +23,14 @@ final class ProgressLine {
 
         /** {@code --progress auto|line|log|off}; auto: a line at a terminal, log lines otherwise; --quiet: off. */
         static Mode choose(String option, boolean quiet, boolean terminal) {
-            if (quiet) {
-                return OFF;
-            }
-            return switch (option.toLowerCase(Locale.ROOT)) {
+            Mode chosen = switch (option.toLowerCase(Locale.ROOT)) {
                 case "auto" -> terminal ? LINE : LOG;
                 case "line" -> LINE;
                 case "log" -> LOG;
                 case "off" -> OFF;
                 default -> throw new IllegalArgumentException("--progress must be auto, line, log or off, got " + option);
             };
+            return quiet ? OFF : chosen;
         }
     }
 

@@ -36,6 +36,7 @@ import shallownet.train.MisclassifiedSamples;
 import shallownet.train.SparkBackend;
 import shallownet.train.Trainer;
 import shallownet.train.TrainingConfig;
+import shallownet.train.TrainingListener;
 
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train the network on Spark (the notebook's recipe by default) and save the model.")
 final class TrainCommand implements Callable<Integer> {
@@ -118,6 +119,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--metrics-out", description = "Write per-epoch metrics as JSON Lines to this file.")
     String metricsOut;
 
+    @Option(names = "--progress", defaultValue = "auto", description = "Progress within epochs: auto (an updating "
+            + "line at a terminal, a log line every 30 s otherwise), line, log or off; --quiet turns it off "
+            + "(default: ${DEFAULT-VALUE}).")
+    String progress;
+
     @Option(names = "--report", paramLabel = "FILE", description = "Write a self-contained HTML report of the run "
             + "(curves, confusion matrix, misclassified digits, configuration, timings) to this file.")
     String report;
@@ -127,6 +133,7 @@ final class TrainCommand implements Callable<Integer> {
         // Checks the options before any work; the recipe is built again once the hidden size is
         // settled (it may come from --init-model).
         recipe(hidden == null ? TrainingConfig.DEFAULT_HIDDEN : hidden);
+        ProgressLine.Mode.choose(progress, common.quiet, false);
         String dataDir = DataLocation.resolve(data, common.quiet);
         String out = modelOut != null ? modelOut
                 : "models/shallownet-" + Instant.now().toString().replace(":", "").replaceAll("\\.\\d+Z$", "Z");
@@ -169,19 +176,30 @@ final class TrainCommand implements Callable<Integer> {
                         partitions, sc.master(), describe(config));
             }
             MetricsWriter metrics = new MetricsWriter(hadoop, metricsOut);
-            TimedBackend backend = new TimedBackend(new SparkBackend(sc, shape, train, trainFiles.count(), test));
-            Trainer trainer = new Trainer(config, shape, backend,
-                    m -> {
-                        if (!common.quiet) {
-                            LOG.info(EpochLine.format(m, config));
+            ProgressLine progress = progressLine(config);
+            long[] stepNanos = {0};
+            Trainer trainer = new Trainer(config, shape, new SparkBackend(sc, shape, train, trainFiles.count(), test),
+                    new TrainingListener() {
+                        @Override
+                        public void onStep(StepProgress s) {
+                            stepNanos[0] += s.nanos();
+                            progress.step(s.epoch(), s.step(), s.stepsPerEpoch(), s.lossSum(), s.samples());
                         }
-                        metrics.epoch(m);
+
+                        @Override
+                        public void onEpoch(EpochMetrics m) {
+                            progress.clear();
+                            if (!common.quiet) {
+                                LOG.info(EpochLine.format(m, config));
+                            }
+                            metrics.epoch(m);
+                        }
                     });
             Trainer.Result result = trainer.train(initial);
+            progress.clear();
             double training = phases.sinceLap();
-            phases.add("training: gradient steps", backend.gradientSeconds());
-            phases.add("training: evaluations", backend.evaluationSeconds());
-            phases.add("training: updates, driver", training - backend.gradientSeconds() - backend.evaluationSeconds());
+            phases.add("training: steps", stepNanos[0] / 1e9);
+            phases.add("training: evaluations", training - stepNanos[0] / 1e9);
             double total = (System.nanoTime() - started) / 1e9;
             ObjectNode meta = metadata(config, sc, partitions, trainFiles, testFiles, result, total);
             ModelFiles.save(hadoop, out, shape, result.params(), meta, overwrite);
@@ -241,6 +259,19 @@ final class TrainCommand implements Callable<Integer> {
                 ? String.format("full-batch gradient descent, lr %s, %d iterations, seed %d%s", c.learningRate(), c.epochs(), c.seed(), extras)
                 : String.format("minibatch %s, B=%d, lr %s, %d epochs, seed %d%s", method, c.batchSize(), c.learningRate(),
                         c.epochs(), c.seed(), extras);
+    }
+
+    /**
+     * Per-step progress on stderr: an updating line at a terminal, a log line every 30 s
+     * otherwise (--progress overrides the choice), nothing with --quiet.
+     */
+    private ProgressLine progressLine(TrainingConfig c) {
+        ProgressLine.Mode mode = ProgressLine.Mode.choose(progress, common.quiet, System.console() != null);
+        return new ProgressLine(mode, c.fullBatch() ? "iteration" : "epoch", c.epochs(), c.classes(), System::nanoTime,
+                text -> {
+                    System.err.print(text);
+                    System.err.flush();
+                }, LOG::info, 30_000_000_000L);
     }
 
     /** The configuration table of the report. */

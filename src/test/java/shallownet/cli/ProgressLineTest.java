@@ -109,6 +109,8 @@ class ProgressLineTest {
         assertEquals(ProgressLine.Mode.LOG, ProgressLine.Mode.choose("auto", false, false));
         assertEquals(ProgressLine.Mode.LINE, ProgressLine.Mode.choose("line", false, false));
         assertThrows(IllegalArgumentException.class, () -> ProgressLine.Mode.choose("fancy", false, true));
+        assertThrows(IllegalArgumentException.class, () -> ProgressLine.Mode.choose("fancy", true, true),
+                "a bad value is an error also with --quiet");
     }
 
     @Test
