@@ -10,6 +10,7 @@ import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import shallownet.BadInputException;
 import shallownet.HadoopFiles;
 import shallownet.idx.LabeledIdxFiles;
 import shallownet.net.EvalSums;
@@ -78,6 +79,23 @@ final class RunReport {
     private static TrainingReport.Fingerprint fingerprint(String what, String path, String sha, LabeledIdxFiles f) {
         boolean images = what.endsWith("images");
         return new TrainingReport.Fingerprint(what, path, sha, f.count(), images ? f.rows() + "x" + f.cols() : "1");
+    }
+
+    /** Refuses, before any work, a report path that cannot become a file. */
+    static void checkWritable(Configuration conf, String path) throws IOException {
+        Path p = new Path(path);
+        FileSystem fs = HadoopFiles.of(p, conf);
+        if (fs.exists(p) && fs.getFileStatus(p).isDirectory()) {
+            throw BadInputException.about(path, "is a directory; --report takes a file name, e.g. run.html");
+        }
+        for (Path up = p.getParent(); up != null; up = up.getParent()) {
+            if (fs.exists(up)) {
+                if (!fs.getFileStatus(up).isDirectory()) {
+                    throw BadInputException.about(path, up + " is a file, not a directory");
+                }
+                break;
+            }
+        }
     }
 
     /** Writes the page to {@code path} (any Hadoop file system), replacing an existing file. */

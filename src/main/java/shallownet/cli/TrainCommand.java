@@ -143,6 +143,9 @@ final class TrainCommand implements Callable<Integer> {
             phases.lap("start Spark");
             Configuration hadoop = sc.hadoopConfiguration();
             ModelFiles.checkWritable(hadoop, out, overwrite);
+            if (report != null) {
+                RunReport.checkWritable(hadoop, report);
+            }
             sc.setJobDescription("validate input files");
             LabeledIdxFiles trainFiles = DataDirectory.train(hadoop, dataDir, classes);
             LabeledIdxFiles testFiles = DataDirectory.test(hadoop, dataDir, classes);
@@ -214,6 +217,9 @@ final class TrainCommand implements Callable<Integer> {
                 RunReport.write(hadoop, report, RunReport.build("shallownet training report", config,
                         reportOptions(config, sc, partitions, dataDir, out), trainFiles, testFiles, result, finalTest,
                         wrong, phases.phases(), out));
+                if (!common.quiet) {
+                    LOG.info("report written to {}", report);
+                }
             }
             if (!common.quiet) {
                 LOG.info("model written to {}; {} {} in {} s; {} steps, median {} ms (p90 {} ms); test error {} %", out,
