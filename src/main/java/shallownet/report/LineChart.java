@@ -34,22 +34,31 @@ final class LineChart {
     static String svg(String id, String title, String xLabel, String yLabel, String unit, List<Series> series) {
         int xMax = 1;
         double yMax = 0;
+        double yMin = Double.POSITIVE_INFINITY;
         for (Series s : series) {
             for (int i = 0; i < s.x().length; i++) {
                 xMax = Math.max(xMax, s.x()[i]);
                 if (Double.isFinite(s.y()[i])) {
                     yMax = Math.max(yMax, s.y()[i]);
+                    yMin = Math.min(yMin, s.y()[i]);
                 }
             }
         }
-        double yStep = niceStep(yMax > 0 ? yMax : 1, 5);
-        double yTop = Math.ceil((yMax > 0 ? yMax : 1) / yStep - 1e-9) * yStep;
+        // The untrained network's figures are many times the trained one's: on a linear axis every
+        // epoch after the first would lie flat at the bottom. A log axis shows them all, as long as
+        // every value is positive (a 0 % error has no logarithm).
+        boolean log = yMin > 0 && yMax / yMin > 3;
+        double[] ticks = log ? logTicks(yMin, yMax) : linearTicks(yMax);
+        double lo = ticks[0];
+        double hi = ticks[ticks.length - 1];
         int xStep = (int) Math.max(1, niceStep(xMax, 10));
         double plotW = WIDTH - LEFT - RIGHT;
         double plotH = HEIGHT - TOP - BOTTOM;
         final int xm = xMax;
         java.util.function.IntToDoubleFunction px = x -> LEFT + plotW * x / xm;
-        java.util.function.DoubleUnaryOperator py = y -> TOP + plotH * (1 - y / yTop);
+        java.util.function.DoubleUnaryOperator py = log
+                ? y -> TOP + plotH * (1 - Math.log(y / lo) / Math.log(hi / lo))
+                : y -> TOP + plotH * (1 - y / hi);
 
         StringBuilder b = new StringBuilder();
         b.append("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart line-chart\" id=\"").append(esc(id))
@@ -58,17 +67,14 @@ final class LineChart {
                 .append("\" role=\"img\" aria-label=\"").append(esc(title)).append("\">");
         b.append("<title>").append(esc(title)).append("</title>");
         // Grid and y ticks.
-        b.append("<g class=\"axis y-axis\">");
-        int yTicks = (int) Math.round(yTop / yStep);
-        int decimals = Math.max(0, (int) Math.ceil(-Math.log10(yStep) + 1e-9));
-        for (int t = 0; t <= yTicks; t++) {
-            double v = t * yStep;
+        b.append("<g class=\"axis y-axis\" data-scale=\"").append(log ? "log" : "linear").append("\">");
+        for (double v : ticks) {
             String y = coord(py.applyAsDouble(v));
             b.append("<line class=\"grid\" x1=\"").append(LEFT).append("\" x2=\"").append(WIDTH - RIGHT)
                     .append("\" y1=\"").append(y).append("\" y2=\"").append(y).append("\"/>");
             b.append("<text class=\"tick\" x=\"").append(LEFT - 6).append("\" y=\"").append(y)
                     .append("\" text-anchor=\"end\" dominant-baseline=\"middle\">")
-                    .append(String.format(Locale.ROOT, "%." + decimals + "f", v)).append("</text>");
+                    .append(tickLabel(v)).append("</text>");
         }
         b.append("</g><g class=\"axis x-axis\">");
         for (int x = 0; x <= xMax; x += xStep) {
@@ -82,7 +88,8 @@ final class LineChart {
                 .append("\" y1=\"").append(HEIGHT - BOTTOM).append("\" y2=\"").append(HEIGHT - BOTTOM).append("\"/>");
         b.append("<text class=\"axis-label\" x=\"").append(coord(LEFT + plotW / 2)).append("\" y=\"")
                 .append(HEIGHT - 6).append("\" text-anchor=\"middle\">").append(esc(xLabel)).append("</text>");
-        b.append("<text class=\"axis-label\" x=\"").append(LEFT).append("\" y=\"14\">").append(esc(yLabel))
+        b.append("<text class=\"axis-label\" x=\"").append(LEFT).append("\" y=\"14\">")
+                .append(esc(yLabel + (log ? " (log scale)" : "")))
                 .append("</text></g>");
         // Series and legend.
         List<String> legend = new ArrayList<>();
@@ -118,6 +125,45 @@ final class LineChart {
         }
         b.append("</svg>");
         return b.toString();
+    }
+
+    /** 0 and round steps up to the first at or above {@code max}. */
+    static double[] linearTicks(double max) {
+        double top = max > 0 ? max : 1;
+        double step = niceStep(top, 5);
+        int n = (int) Math.ceil(top / step - 1e-9);
+        double[] ticks = new double[n + 1];
+        for (int t = 0; t <= n; t++) {
+            ticks[t] = t * step;
+        }
+        return ticks;
+    }
+
+    /**
+     * The values 1, 2 and 5 times a power of ten, from the last at or below {@code min} to the
+     * first at or above {@code max} ({@code 0 < min <= max}).
+     */
+    static double[] logTicks(double min, double max) {
+        List<Double> all = new ArrayList<>();
+        for (int e = (int) Math.floor(Math.log10(min)) - 1; e <= (int) Math.ceil(Math.log10(max)) + 1; e++) {
+            for (int m : new int[] {1, 2, 5}) {
+                all.add(m * Math.pow(10, e));
+            }
+        }
+        int first = 0;
+        while (all.get(first + 1) <= min * (1 + 1e-9)) {
+            first++;
+        }
+        int last = first;
+        while (all.get(last) < max * (1 - 1e-9)) {
+            last++;
+        }
+        return all.subList(first, last + 1).stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** A tick value as written by hand: 0.05, 0.2, 10, 2.5. */
+    static String tickLabel(double v) {
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
     }
 
     /** A round step (1, 2 or 5 times a power of ten) giving about {@code target} intervals up to {@code max}. */

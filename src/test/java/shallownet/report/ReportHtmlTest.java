@@ -199,4 +199,43 @@ class ReportHtmlTest {
                 "no links other than XML namespaces");
         assertEquals(2, nodes(d, "//svg[@id='phase-chart']/g[@class='bar']").getLength());
     }
+
+    @Test
+    void logAxisWhenTheValuesSpanAFactorAboveThreeLinearWithAZero() throws Exception {
+        assertEquals(List.of(0.01, 0.02, 0.05, 0.1, 0.2, 0.5), boxed(LineChart.logTicks(0.0143, 0.2396)));
+        assertEquals(List.of(2.0, 5.0, 10.0, 20.0, 50.0, 100.0), boxed(LineChart.logTicks(4.34, 87.07)));
+        assertEquals(List.of(1.0, 2.0), boxed(LineChart.logTicks(1.0, 2.0)), "ticks at the values themselves");
+        assertEquals(List.of(0.0, 20.0, 40.0, 60.0, 80.0, 100.0), boxed(LineChart.linearTicks(87.07)));
+        assertEquals("0.05", LineChart.tickLabel(0.05));
+        assertEquals("0.15", LineChart.tickLabel(3 * 0.05));
+
+        Document d = parse(ReportHtml.render(report(false, CONFUSION, List.of())));
+        // Losses 0.24 .. 0.02 (x 1.1 for test): log; errors 90 % .. 20 %: a factor 4.5, log too.
+        assertEquals("log", attr(d, "//svg[@id='loss-chart']/g[contains(@class,'y-axis')]/@data-scale"));
+        // Equal ratios are equal distances on a log axis: train loss 0.24 -> 0.03 is 8x, as is 0.16 -> 0.02.
+        double[][] p = points(d, "loss-chart", "train");
+        double perDecade = (p[3][1] - p[0][1]) / Math.log10(0.24 / 0.02);
+        assertEquals(perDecade * Math.log10(0.05 / 0.03), p[2][1] - p[1][1], 0.15);
+
+        List<EpochMetrics> zero = List.of(new EpochMetrics(0, 0.2, 50, 0.2, 40, 1, 1), new EpochMetrics(1, 0.01, 0, 0.02, 0, 2, 1));
+        TrainingReport r = report(false, CONFUSION, List.of());
+        Document z = parse(ReportHtml.render(new TrainingReport(r.title(), r.summary(), r.configuration(), r.data(), zero,
+                "epoch", CONFUSION, List.of(), r.phases())));
+        assertEquals("linear", attr(z, "//svg[@id='error-chart']/g[contains(@class,'y-axis')]/@data-scale"),
+                "a 0 % error has no logarithm");
+        double[][] e = points(z, "error-chart", "test");
+        assertEquals(LineChart.HEIGHT - 40, e[1][1], 0.05, "0 % on the x axis");
+    }
+
+    private static List<Double> boxed(double[] v) {
+        List<Double> out = new ArrayList<>();
+        for (double x : v) {
+            out.add(Double.parseDouble(LineChart.tickLabel(x)));
+        }
+        return out;
+    }
+
+    private static String attr(Document d, String xpath) throws Exception {
+        return XPathFactory.newInstance().newXPath().evaluate(xpath, d);
+    }
 }
