@@ -63,7 +63,7 @@ final class RunReport {
         summary.add(entry("steps", String.format(Locale.ROOT, "%d, median %.2f ms", result.steps().steps(),
                 result.steps().medianMs())));
         summary.add(entry("model", model));
-        summary.add(entry("created", Instant.now().toString()));
+        summary.add(entry("created", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()));
         List<TrainingReport.Fingerprint> data = List.of(
                 fingerprint("training images", train.imagesPath(), train.imagesSha256(), train),
                 fingerprint("training labels", train.labelsPath(), train.labelsSha256(), train),
