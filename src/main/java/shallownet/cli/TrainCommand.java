@@ -202,7 +202,7 @@ final class TrainCommand implements Callable<Integer> {
             progress.clear();
             double training = phases.sinceLap();
             phases.add("training: steps", stepNanos[0] / 1e9);
-            phases.add("training: evaluations", training - stepNanos[0] / 1e9);
+            phases.add("training: evaluations and the rest", training - stepNanos[0] / 1e9);
             double total = (System.nanoTime() - started) / 1e9;
             ObjectNode meta = metadata(config, sc, partitions, trainFiles, testFiles, result, total);
             ModelFiles.save(hadoop, out, shape, result.params(), meta, overwrite);
