@@ -17,7 +17,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
 
 action="${1:-}"; [[ $# -gt 0 ]] && shift
 dir="$HERE/target/cluster"; workers=2; worker_cores=1; worker_memory=1g
@@ -90,7 +90,7 @@ status() {
       echo "$name PID $p not running"
     fi
   done < <([[ -f "$dir/pids" ]] && cat "$dir/pids" || true)
-  [[ $running -eq 1 ]]
+  [[ $running -eq 1 ]] || { echo "cluster: not running ($dir)"; return 1; }
 }
 
 start() {
