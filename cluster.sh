@@ -119,9 +119,9 @@ start() {
   local master_pid=$!
   echo "master $master_pid" >>"$dir/pids"
   local url
-  url="$(wait_for_log "$dir/master.log" 'Starting Spark master at spark://[0-9.]+:[0-9]+' 60 "$master_pid")"
+  url="$(wait_for_log "$dir/master.log" 'Starting Spark master at spark://[0-9.]+:[0-9]+' 120 "$master_pid")"
   url="${url#Starting Spark master at }"
-  wait_for_log "$dir/master.log" 'New state: ALIVE' 60 "$master_pid" >/dev/null
+  wait_for_log "$dir/master.log" 'New state: ALIVE' 120 "$master_pid" >/dev/null
 
   local w pid
   for ((w = 1; w <= workers; w++)); do
@@ -134,7 +134,7 @@ start() {
   done
   while read -r name pid; do
     [[ "$name" == worker-* ]] || continue
-    wait_for_log "$dir/$name.log" 'Successfully registered with master' 60 "$pid" >/dev/null
+    wait_for_log "$dir/$name.log" 'Successfully registered with master' 120 "$pid" >/dev/null
   done <"$dir/pids"
   trap - ERR
   echo "$url" >"$dir/master-url"

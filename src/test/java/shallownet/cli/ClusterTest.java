@@ -142,6 +142,10 @@ class ClusterTest {
             // The initial evaluation is logged just before the first training step.
             waitFor(p, log, "shallownet: initial ", 300);
             Set<Long> before = new HashSet<>(cluster.executorPids());
+            for (int i = 0; i < 300 && before.size() < 2; i++) {
+                Thread.sleep(100);
+                before = new HashSet<>(cluster.executorPids());
+            }
             assertEquals(2, before.size(), "one executor per Worker: " + before);
             Thread.sleep(5_000);
             assertTrue(p.isAlive(), "training still running");

@@ -198,7 +198,7 @@ public final class StandaloneCluster implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of("bash", projectDir().resolve("cluster.sh").toString()));
         cmd.addAll(List.of(args));
         try {
-            return Script.run(cmd, Map.of("SPARK_HOME", sparkHome().toString()), dir.resolve("cluster-sh.log"), 180);
+            return Script.run(cmd, Map.of("SPARK_HOME", sparkHome().toString()), dir.resolve("cluster-sh.log"), 400);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted: " + cmd, e);
