@@ -187,6 +187,44 @@ class ClusterTest {
     }
 
     /**
+     * Cluster deploy mode: the standalone Master starts the driver on a Worker (the driver takes
+     * that Worker's one core, the executor runs on the other). Its output stays on the Worker, in
+     * the driver's work directory.
+     */
+    @Test
+    @Order(3)
+    void evaluatesInClusterDeployModeWithTheDriverOnAWorker() throws Exception {
+        Path workDirs = cluster.dir();
+        List<String> cmd = new ArrayList<>(List.of("bash",
+                StandaloneCluster.projectDir().resolve("submit.sh").toString(), "evaluate",
+                "--master", cluster.masterUrl(), "--deploy-mode", "cluster", "--driver-memory", "512m",
+                "--conf", "spark.standalone.submit.waitAppCompletion=true",
+                "--model", localModel.toString(), "--data", RealMnist.dir(), "--partitions", "2"));
+        Path log = DIR.resolve("cluster-deploy-mode.log");
+        Process p = start(cmd, log);
+        try {
+            assertTrue(p.waitFor(300, TimeUnit.SECONDS), "evaluate in cluster deploy mode did not finish in 5 minutes");
+        } finally {
+            if (p.isAlive()) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+        }
+        assertEquals(0, p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+        List<Path> driverOut;
+        try (var walk = Files.walk(workDirs, 3)) {
+            driverOut = walk.filter(f -> f.getFileName().toString().equals("stdout")
+                    && f.getParent().getFileName().toString().startsWith("driver-")).toList();
+        }
+        assertEquals(1, driverOut.size(), "one driver's stdout in the Workers' work dirs: " + driverOut);
+        String out = Files.readString(driverOut.get(0), StandardCharsets.UTF_8);
+        double testError = localMeta.at("/metrics/test_error_pct").asDouble();
+        assertTrue(out.contains(String.format("error %.2f %%", testError)), out);
+        System.out.println("cluster test: evaluate in cluster deploy mode, driver on a Worker ("
+                + driverOut.get(0).getParent().getParent().getFileName() + "): test error " + testError + " %");
+    }
+
+    /**
      * Model weights compared bit for bit: every partition folds its samples in the same order on
      * every JVM, and {@code GradientSum} merges the partial sums exactly (fixed point), so neither
      * the order in which tasks finish nor a recomputed partition changes a bit. The max relative

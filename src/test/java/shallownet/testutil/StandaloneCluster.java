@@ -84,19 +84,29 @@ public final class StandaloneCluster implements AutoCloseable {
     /** PIDs of the executor JVMs the Workers run now (each remembered for teardown). */
     public List<Long> executorPids() {
         List<Long> pids = new ArrayList<>();
-        for (Map.Entry<String, Long> d : daemons.entrySet()) {
-            if (!d.getKey().startsWith("worker")) {
-                continue;
+        for (long pid : workerChildren()) {
+            if (commandLine(pid).contains(EXECUTOR_CLASS)) {
+                pids.add(pid);
             }
-            ProcessHandle.of(d.getValue()).ifPresent(w -> w.children()
-                    .filter(c -> c.isAlive() && commandLine(c.pid()).contains(EXECUTOR_CLASS))
-                    .forEach(c -> pids.add(c.pid())));
+        }
+        return pids;
+    }
+
+    /** The Spark JVMs the Workers run now: executors, and drivers in cluster deploy mode (remembered). */
+    private List<Long> workerChildren() {
+        List<Long> pids = new ArrayList<>();
+        for (Map.Entry<String, Long> d : daemons.entrySet()) {
+            if (d.getKey().startsWith("worker")) {
+                ProcessHandle.of(d.getValue()).ifPresent(w -> w.children()
+                        .filter(c -> c.isAlive() && commandLine(c.pid()).contains("org.apache.spark."))
+                        .forEach(c -> pids.add(c.pid())));
+            }
         }
         seen.addAll(pids);
         return pids;
     }
 
-    /** Every PID this fixture started or saw: the daemons and all executors listed so far. */
+    /** Every PID this fixture started or saw: the daemons and the Workers' JVMs listed so far. */
     public Set<Long> pidsSeen() {
         return Set.copyOf(seen);
     }
@@ -108,7 +118,7 @@ public final class StandaloneCluster implements AutoCloseable {
             return;
         }
         closed = true;
-        executorPids();
+        workerChildren();
         Script.Result r;
         List<Long> survivors;
         try {
