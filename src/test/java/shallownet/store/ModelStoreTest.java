@@ -144,6 +144,19 @@ class ModelStoreTest {
     }
 
     @Test
+    void theHeartbeatKeepsALongRunsLockFromExpiring() throws Exception {
+        ModelStore s = store();
+        Duration timeout = Duration.ofSeconds(2);
+        try (StoreLock held = s.lock().runId("long-run").timeout(timeout).acquire()) {
+            // Without a heartbeat the lock would count as dead after 2 s; it beats every 0.5 s.
+            Thread.sleep(5_000);
+            CommandFailure f = assertThrows(CommandFailure.class, () -> s.lock().runId("other").timeout(timeout).acquire());
+            assertTrue(f.getMessage().contains("long-run"), f.getMessage());
+            held.checkStillHeld();
+        }
+    }
+
+    @Test
     void theLockOfADeadProcessIsTakenOver() throws Exception {
         ModelStore s = store();
         Process p = new ProcessBuilder("true").start();
