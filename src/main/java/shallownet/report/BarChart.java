@@ -8,8 +8,9 @@ import java.util.List;
 /** Horizontal bars with labels and values, as SVG (the phase timings). */
 final class BarChart {
 
-    static final int WIDTH = 520;
-    private static final int LABEL = 190;
+    static final int WIDTH = 580;
+    // Wide enough for the longest phase name ("training: evaluations and the rest") at the page font.
+    private static final int LABEL = 250;
     private static final int VALUE = 70;
     private static final int ROW = 22;
 
