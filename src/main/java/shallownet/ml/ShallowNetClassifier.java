@@ -1,6 +1,5 @@
 package shallownet.ml;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -315,7 +314,7 @@ public final class ShallowNetClassifier
         if (size > 0) {
             return size;
         }
-        List<Row> first = new ArrayList<>(rows.limit(1).collectAsList());
+        List<Row> first = rows.limit(1).collectAsList();
         if (first.isEmpty()) {
             throw new IllegalArgumentException("ShallowNetClassifier was given an empty dataset");
         }

@@ -102,6 +102,43 @@ class ShallowNetClassifierTest {
         }
     }
 
+    /**
+     * Plain columns as users have them: five numeric columns and a class name. StringIndexer makes
+     * the label (with the number of classes in its metadata), VectorAssembler the feature vector.
+     */
+    @Test
+    void pipelineWithStringIndexerAndVectorAssemblerOnPlainColumns() throws Exception {
+        String[] names = {"left", "middle", "right"};
+        List<Row> rows = new ArrayList<>();
+        for (Row r : clusters(600, 6).collectAsList()) {
+            Vector x = r.getAs(0);
+            rows.add(RowFactory.create(x.apply(0), x.apply(1), x.apply(2), x.apply(3), x.apply(4),
+                    names[(int) r.getDouble(1)]));
+        }
+        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+                .add("a", "double").add("b", "double").add("c", "double").add("d", "double").add("e", "double")
+                .add("kind", "string");
+        Dataset<Row>[] parts = spark.createDataFrame(rows, schema).randomSplit(new double[] {0.7, 0.3}, 7);
+        org.apache.spark.ml.Pipeline pipeline = new org.apache.spark.ml.Pipeline().setStages(
+                new org.apache.spark.ml.PipelineStage[] {
+                    new org.apache.spark.ml.feature.StringIndexer().setInputCol("kind").setOutputCol("label"),
+                    new org.apache.spark.ml.feature.VectorAssembler()
+                            .setInputCols(new String[] {"a", "b", "c", "d", "e"}).setOutputCol("features"),
+                    new ShallowNetClassifier().setHiddenSize(8).setBatchSize(20).setEpochs(10).setLearningRate(0.2)
+                            .setNumPartitions(3)});
+        org.apache.spark.ml.PipelineModel fitted = pipeline.fit(parts[0]);
+        ShallowNetClassificationModel model = (ShallowNetClassificationModel) fitted.stages()[2];
+        assertEquals(new NetworkShape(5, 8, 3), model.shape());
+        double acc = accuracy(fitted.transform(parts[1]));
+        assertTrue(acc > 0.95, "accuracy " + acc);
+
+        String path = tmp.resolve("pipeline").toString();
+        fitted.write().overwrite().save(path);
+        org.apache.spark.ml.PipelineModel loaded = org.apache.spark.ml.PipelineModel.load(path);
+        assertEquals(fitted.transform(parts[1]).select("probability", "prediction").collectAsList(),
+                loaded.transform(parts[1]).select("probability", "prediction").collectAsList());
+    }
+
     @Test
     void paramsHaveTheSeedRecipeAsDefaultsAndSettersChangeThem() {
         ShallowNetClassifier clf = new ShallowNetClassifier();
