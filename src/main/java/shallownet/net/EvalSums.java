@@ -53,6 +53,11 @@ public final class EvalSums implements Serializable {
         return 100.0 * errors / count;
     }
 
+    /** Sum over samples of {@code -log y[label]} (the loss before averaging). */
+    public double crossEntropySum() {
+        return crossEntropySum;
+    }
+
     public long count() {
         return count;
     }

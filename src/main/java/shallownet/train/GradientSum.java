@@ -2,6 +2,7 @@ package shallownet.train;
 
 import java.io.Serializable;
 import shallownet.data.LabeledBlock;
+import shallownet.net.EvalSums;
 import shallownet.net.NetworkKernel;
 import shallownet.net.NetworkShape;
 
@@ -10,12 +11,41 @@ import shallownet.net.NetworkShape;
  * {@link #add} folds in the gradient of a block's share of the minibatch, {@link #merge} sums two
  * partial results. The sum stays unallocated until a block contributes, so a partition that holds
  * none of the minibatch sends back a few bytes rather than a zero gradient.
+ *
+ * <p>Within a partition the gradient is summed in float, block after block in partition order:
+ * deterministic. Across partitions {@code treeAggregate} merges in whatever order tasks finish, and
+ * float addition is not associative, so two runs could differ in the last bits. Partial sums are
+ * therefore merged as fixed-point longs (multiples of 2^-{@value #FRACTION_BITS}): integer
+ * addition is exact, so the sum is the same whatever the order, retries or executor losses. The
+ * minibatch loss is merged the same way, so it too is reproducible.
  */
 public final class GradientSum implements Serializable {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
+    /**
+     * Resolution 2^-36 = 1.5e-11: far below a float's rounding for any gradient entry above 2.4e-4
+     * (the only entries whose last bits it changes are ones too small to move a weight: the step
+     * scales them by gamma / B = 5e-4). Range +-2^27 = 1.3e8 per entry: a full-batch gradient sum
+     * over MNIST's 60,000 samples stays below 1e5. Beyond the range the sum is not finite (a
+     * diverging run), reported as NaN.
+     */
+    static final int FRACTION_BITS = 36;
+    private static final double TO_FIXED = 0x1p36;
+    private static final double FROM_FIXED = 0x1p-36;
+    private static final double LIMIT = 0x1p62;
+
+    /** The partition's float partial sum, until merged with another partition's. */
     private float[] gradient;
+    /** The exact sum of several partitions' partial sums, in units of 2^-36. */
+    private long[] fixed;
+    /** Sum of {@code -log y[label]} over the step's samples (fixed point once merged). */
+    private double lossSum;
+    private long lossFixed;
+    private long samples;
+    private long errors;
+    /** Set when a partial sum was NaN, infinite or beyond the fixed-point range. */
+    private boolean notFinite;
     /** Time in the kernel: summed within a partition, the slowest partition's across them. */
     private long kernelNanos;
 
@@ -25,29 +55,99 @@ public final class GradientSum implements Serializable {
         if (gradient == null) {
             gradient = new float[shape.parameterCount()];
         }
-        block.addGradient(kernel, params, batch, gradient, null);
+        EvalSums sums = new EvalSums(shape.outputs());
+        block.addGradient(kernel, params, batch, gradient, sums);
+        lossSum += sums.crossEntropySum();
+        samples += sums.count();
+        errors += sums.errors();
         kernelNanos += System.nanoTime() - t0;
         return this;
     }
 
     public GradientSum merge(GradientSum other) {
-        if (other.gradient == null) {
+        if (other.gradient == null && other.fixed == null) {
             return this;
         }
-        if (gradient == null) {
+        if (gradient == null && fixed == null) {
             return other;
         }
+        toFixed();
+        other.toFixed();
+        notFinite |= other.notFinite;
+        for (int i = 0; i < fixed.length && !notFinite; i++) {
+            long s = fixed[i] + other.fixed[i];
+            // Overflow iff both operands have the same sign and the sum's differs.
+            if (((fixed[i] ^ s) & (other.fixed[i] ^ s)) < 0) {
+                notFinite = true;
+            }
+            fixed[i] = s;
+        }
+        lossFixed += other.lossFixed;
+        samples += other.samples;
+        errors += other.errors;
         // Partitions run in parallel: the step waits for the slowest one.
         kernelNanos = Math.max(kernelNanos, other.kernelNanos);
-        for (int i = 0; i < gradient.length; i++) {
-            gradient[i] += other.gradient[i];
-        }
         return this;
     }
 
-    /** The summed gradient, or null if no sample contributed. */
+    private void toFixed() {
+        if (fixed != null) {
+            return;
+        }
+        fixed = new long[gradient.length];
+        for (int i = 0; i < gradient.length; i++) {
+            double v = gradient[i] * TO_FIXED;
+            if (!(Math.abs(v) < LIMIT)) {
+                notFinite = true;
+                break;
+            }
+            fixed[i] = Math.round(v);
+        }
+        double l = lossSum * TO_FIXED;
+        if (!(Math.abs(l) < LIMIT)) {
+            notFinite = true;
+        } else {
+            lossFixed = Math.round(l);
+        }
+        gradient = null;
+    }
+
+    /** True if no sample contributed. */
+    public boolean isEmpty() {
+        return gradient == null && fixed == null;
+    }
+
+    /**
+     * The summed gradient (all NaN if it was not finite), or null if no sample contributed.
+     * Converts a merged fixed-point sum back to float: call once per step.
+     */
     public float[] gradient() {
-        return gradient;
+        if (fixed == null) {
+            return gradient;
+        }
+        float[] g = new float[fixed.length];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = notFinite ? Float.NaN : (float) (fixed[i] * FROM_FIXED);
+        }
+        return g;
+    }
+
+    /** Sum over the step's samples of {@code -log y[label]} at the step's weights (NaN if not finite). */
+    public double lossSum() {
+        if (notFinite) {
+            return Double.NaN;
+        }
+        return fixed == null ? lossSum : lossFixed * FROM_FIXED;
+    }
+
+    /** Samples that contributed. */
+    public long samples() {
+        return samples;
+    }
+
+    /** Samples the step's weights misclassified. */
+    public long errors() {
+        return errors;
     }
 
     public long kernelNanos() {

@@ -30,8 +30,8 @@ public final class LocalBackend implements TrainingBackend {
     }
 
     @Override
-    public float[] gradientSum(float[] params, int[] batch, String description) {
-        return new GradientSum().add(train, shape, params, batch).gradient();
+    public GradientSum gradientSum(float[] params, int[] batch, String description) {
+        return new GradientSum().add(train, shape, params, batch);
     }
 
     @Override

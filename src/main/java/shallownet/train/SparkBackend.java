@@ -63,17 +63,17 @@ public final class SparkBackend implements TrainingBackend {
     }
 
     @Override
-    public float[] gradientSum(float[] params, int[] batch, String description) {
+    public GradientSum gradientSum(float[] params, int[] batch, String description) {
         sc.setJobDescription(description);
         Broadcast<float[]> weights = sc.broadcast(params);
         try {
             GradientSum sum = train.treeAggregate(new GradientSum(), gradientFold(shape, weights, batch),
                     GradientSum::merge, depth);
-            if (sum.gradient() == null) {
+            if (sum.isEmpty()) {
                 throw new IllegalStateException(description + ": no partition held any sample of the step");
             }
             lastKernelNanos = sum.kernelNanos();
-            return sum.gradient();
+            return sum;
         } finally {
             weights.destroy();
         }

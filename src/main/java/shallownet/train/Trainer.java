@@ -20,14 +20,24 @@ public final class Trainer {
     private final TrainingConfig config;
     private final NetworkShape shape;
     private final TrainingBackend backend;
-    private final Consumer<EpochMetrics> onEpoch;
+    private final TrainingListener listener;
     private final StepTimer stepTimer = new StepTimer();
 
-    public Trainer(TrainingConfig config, NetworkShape shape, TrainingBackend backend, Consumer<EpochMetrics> onEpoch) {
+    public Trainer(TrainingConfig config, NetworkShape shape, TrainingBackend backend, TrainingListener listener) {
         this.config = config;
         this.shape = shape;
         this.backend = backend;
-        this.onEpoch = onEpoch;
+        this.listener = listener;
+    }
+
+    /** A trainer that reports only evaluated epochs. */
+    public Trainer(TrainingConfig config, NetworkShape shape, TrainingBackend backend, Consumer<EpochMetrics> onEpoch) {
+        this(config, shape, backend, new TrainingListener() {
+            @Override
+            public void onEpoch(EpochMetrics metrics) {
+                onEpoch.accept(metrics);
+            }
+        });
     }
 
     /** Trains {@code initial} (not modified) and returns the metrics of each evaluated epoch. */
@@ -50,12 +60,13 @@ public final class Trainer {
             long epochStart = System.nanoTime();
             double lr = config.learningRate(epoch);
             if (config.fullBatch()) {
-                step(update, params, trainIndices, n, lr, "iteration " + epoch + "/" + config.epochs() + " (full batch)");
+                step(update, params, trainIndices, lr, epoch, 1, 1,
+                        "iteration " + epoch + "/" + config.epochs() + " (full batch)");
             } else {
                 int[] order = split.order(config.seed(), epoch);
                 for (int l = 0; l < steps; l++) {
                     int[] batch = Arrays.copyOfRange(order, l * config.batchSize(), Math.min((l + 1) * config.batchSize(), n));
-                    step(update, params, batch, batch.length, lr, "epoch " + epoch + " step " + (l + 1) + "/" + steps);
+                    step(update, params, batch, lr, epoch, l + 1, steps, "epoch " + epoch + " step " + (l + 1) + "/" + steps);
                 }
             }
             if (config.evaluatesAfter(epoch)) {
@@ -69,11 +80,15 @@ public final class Trainer {
                 stopping.enabled() ? stopping.bestEpoch() : -1, stopping.stopped());
     }
 
-    private void step(SgdUpdate update, float[] params, int[] batch, int samples, double lr, String description) {
+    private void step(SgdUpdate update, float[] params, int[] batch, double lr, int epoch, int step, int steps,
+                      String description) {
         long t0 = System.nanoTime();
-        float[] gradient = backend.gradientSum(params, batch, description);
-        update.apply(params, gradient, samples, lr);
-        stepTimer.record(System.nanoTime() - t0);
+        GradientSum sum = backend.gradientSum(params, batch, description);
+        update.apply(params, sum.gradient(), (int) sum.samples(), lr);
+        long nanos = System.nanoTime() - t0;
+        stepTimer.record(nanos);
+        listener.onStep(new TrainingListener.StepProgress(epoch, config.epochs(), step, steps, sum.samples(),
+                sum.lossSum(), sum.errors(), nanos, shape.outputs()));
     }
 
     private EpochMetrics evaluate(float[] params, int epoch, ValidationSplit split, long start, long epochStart) {
@@ -85,7 +100,7 @@ public final class Trainer {
         EpochMetrics m = new EpochMetrics(epoch, train.train().loss(), train.train().errorPercent(), test.loss(),
                 test.errorPercent(), (now - start) / 1e9, (now - epochStart) / 1e9,
                 v == null ? Double.NaN : v.loss(), v == null ? Double.NaN : v.errorPercent());
-        onEpoch.accept(m);
+        listener.onEpoch(m);
         return m;
     }
 

@@ -13,9 +13,10 @@ public interface TrainingBackend {
 
     /**
      * Gradient sum over the training samples whose indices are in {@code batch} (null: all),
-     * at parameters {@code params}. {@code description} names the work (e.g. for the Spark UI).
+     * at parameters {@code params}, with their loss and errors at those parameters; never empty.
+     * {@code description} names the work (e.g. for the Spark UI).
      */
-    float[] gradientSum(float[] params, int[] batch, String description);
+    GradientSum gradientSum(float[] params, int[] batch, String description);
 
     /**
      * Metrics on the training set at {@code params}: of the samples not in {@code validation}

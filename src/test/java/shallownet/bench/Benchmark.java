@@ -46,6 +46,7 @@ import shallownet.net.EvalSums;
 import shallownet.net.NetworkKernel;
 import shallownet.net.NetworkShape;
 import shallownet.net.WeightInit;
+import shallownet.train.GradientSum;
 import shallownet.train.MinibatchOrder;
 import shallownet.train.SparkBackend;
 import shallownet.train.SplitSums;
@@ -265,7 +266,7 @@ public final class Benchmark {
         }
 
         @Override
-        public float[] gradientSum(float[] params, int[] batch, String description) {
+        public GradientSum gradientSum(float[] params, int[] batch, String description) {
             return inner.gradientSum(params, batch, description);
         }
 

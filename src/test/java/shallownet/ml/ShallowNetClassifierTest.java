@@ -232,9 +232,8 @@ class ShallowNetClassifierTest {
     /**
      * "The same distributed trainer": on IDX files read with the notebook's scaling, the Estimator
      * (float feature blocks from a DataFrame) ends with exactly the weights that the command line's
-     * path (uint8 blocks read by BlockRdds, Trainer with SparkBackend) ends with. Two partitions: the
-     * driver sums their gradients in arrival order, and a + b == b + a in floats (with three or more
-     * the order of the additions can change the last bit).
+     * path (uint8 blocks read by BlockRdds, Trainer with SparkBackend) ends with: both cut the samples
+     * into the same contiguous ranges per partition, and partial gradients are merged exactly.
      */
     @Test
     void onNotebookScaledIdxDataTheEstimatorGivesTheCommandLinesWeightsBitForBit() throws Exception {
@@ -242,7 +241,7 @@ class ShallowNetClassifierTest {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         LabeledIdxFiles files = LabeledIdxFiles.validate(sc.hadoopConfiguration(), d.trainImages().toString(),
                 d.trainLabels().toString(), 10);
-        int partitions = 2;
+        int partitions = 3;
         TrainingConfig config = new TrainingConfig(12, 50, 0.1, 2, 7, false, 0, 10);
         NetworkShape shape = new NetworkShape(42, 12, 10);
         JavaRDD<SampleBlock> blocks = BlockRdds.load(sc, files, partitions, "cli path");
