@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,6 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 import shallownet.ml.IdxDataFrames;
 import shallownet.ml.ShallowNetClassificationModel;
 import shallownet.ml.ShallowNetClassifier;
+import shallownet.model.ModelFiles;
+import shallownet.model.SavedModel;
 import shallownet.testutil.RealMnist;
 
 /**
@@ -54,7 +54,8 @@ class SparkMlMatchesCliTest {
                     .evaluate(fitted.transform(test));
             double mlTestError = 100 * (1 - accuracy);
 
-            float[] cliParams = weights(model.resolve("weights.bin"));
+            SavedModel cliModel = ModelFiles.load(spark.sparkContext().hadoopConfiguration(), model.toString());
+            float[] cliParams = cliModel.params();
             float[] mlParams = fitted.parameters();
             double maxDiff = 0;
             for (int i = 0; i < mlParams.length; i++) {
@@ -67,15 +68,14 @@ class SparkMlMatchesCliTest {
             assertTrue(Math.abs(mlTestError - cliTestError) <= 0.3,
                     "Estimator " + mlTestError + " % vs command line " + cliTestError + " %");
             assertTrue(mlTestError < 5.5, "the seed recipe's test error, " + mlTestError + " %");
+
+            // The command line's model in a Spark ML pipeline: the same test error as train reported.
+            ShallowNetClassificationModel wrapped = ShallowNetClassificationModel.of(cliModel.shape(), cliParams);
+            double wrappedError = 100 * (1 - new MulticlassClassificationEvaluator().setMetricName("accuracy")
+                    .evaluate(wrapped.transform(test)));
+            assertEquals(cliTestError, wrappedError, 1e-9);
         } finally {
             spark.stop();
         }
-    }
-
-    private static float[] weights(Path file) throws java.io.IOException {
-        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-        float[] w = new float[b.remaining() / 4];
-        b.asFloatBuffer().get(w);
-        return w;
     }
 }
