@@ -39,7 +39,7 @@ final class FeatureBlocks {
                 .mapPartitions(it -> pack(it, inputs, classes, BlockReader.MAX_BLOCK_SAMPLES).iterator());
         blocks.setName(name);
         blocks.persist(StorageLevel.MEMORY_ONLY());
-        long count = blocks.map(FeatureBlock::count).fold(0, Integer::sum);
+        long count = blocks.map(b -> (long) b.count()).fold(0L, Long::sum);
         if (count == 0) {
             blocks.unpersist(false);
             throw new IllegalArgumentException("ShallowNetClassifier was given an empty dataset");
