@@ -2,22 +2,34 @@
 # Runs a shallownet command as a Spark application:
 #   ./submit.sh COMMAND [OPTIONS]          e.g. ./submit.sh train --data ../shared/mnist
 # Builds the application jar when it is missing or older than the sources. With SPARK_HOME set,
-# runs $SPARK_HOME/bin/spark-submit; otherwise runs Spark's own SparkSubmit on the Maven
-# dependency classpath, so no Spark installation is needed. Default master: local[*].
+# runs $SPARK_HOME/bin/spark-submit (or, for a SPARK_HOME that holds only jars/, Spark's
+# SparkSubmit on those jars); otherwise runs SparkSubmit on the Maven dependency classpath, so no
+# Spark installation is needed. Default master: local[*].
 # Spark options are taken out of the command line and given to spark-submit:
 #   --master URL, --deploy-mode MODE, --conf KEY=VALUE, --driver-memory, --executor-memory,
 #   --executor-cores, --num-executors, --total-executor-cores, --name, --queue, --jars, --files
 # Environment: SPARK_HOME, JAVA_HOME, SHALLOWNET_CONF (default: conf/ beside this script),
-#   SHALLOWNET_JAVA_OPTS (extra JVM options of the driver).
+#   SHALLOWNET_JAVA_OPTS (extra JVM options of the driver), SHALLOWNET_JAR (an application jar
+#   to submit instead of building target/shallownet-*.jar).
+#
+# A Spark standalone cluster on this machine (a Master and Workers as separate JVMs on 127.0.0.1):
+#   ./submit.sh cluster start [--workers N] [--worker-cores C] [--worker-memory M] [--dir DIR]
+#   ./submit.sh cluster status|stop [--dir DIR]
+# start prints the master URL (spark://127.0.0.1:PORT); DIR (default target/cluster) holds the
+# logs, master-url and pids. Spark's jars: $SPARK_HOME/jars, else target/spark-home/jars.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CONF="${SHALLOWNET_CONF:-$HERE/conf}"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
-jar_path() { ls "$HERE"/target/shallownet-*.jar 2>/dev/null | grep -v -e '-original' -e 'sources' | head -n 1 || true; }
+jar_path() {
+  if [[ -n "${SHALLOWNET_JAR:-}" ]]; then echo "$SHALLOWNET_JAR"; return; fi
+  ls "$HERE"/target/shallownet-*.jar 2>/dev/null | grep -v -e '-original' -e 'sources' | head -n 1 || true
+}
 
 build_if_needed() {
+  [[ -n "${SHALLOWNET_JAR:-}" ]] && return 0
   local jar; jar="$(jar_path)"
   if [[ -z "$jar" || ! -f "$HERE/target/spark-classpath.txt" ]] \
      || [[ -n "$(find "$HERE/src/main" "$HERE/pom.xml" -newer "$jar" -print -quit)" ]]; then
@@ -32,9 +44,13 @@ build_if_needed() {
 }
 
 if [[ $# -eq 0 || "$1" == "-h" || "$1" == "--help" ]]; then
-  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
   echo
   [[ $# -eq 0 ]] && set -- --help
+fi
+
+if [[ "${1:-}" == "cluster" ]]; then
+  shift; exec "$HERE/cluster.sh" "$@"
 fi
 
 build_if_needed
@@ -61,10 +77,14 @@ master="${master:-${SHALLOWNET_MASTER:-local[*]}}"
 module_opts="$(cat "$CONF/java-module-options")"
 # A local master needs no network address; binding to loopback also silences Spark's warning
 # about the host name resolving to one.
-if [[ "$master" == local* && -z "${SPARK_LOCAL_IP:-}" ]]; then export SPARK_LOCAL_IP=127.0.0.1; fi
+# The same for a master on this machine (./submit.sh cluster start): the driver must be reachable
+# on the address the executors use.
+case "$master" in
+  local*|spark://127.0.0.1:*|spark://localhost:*) export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}" ;;
+esac
 driver_opts="-Dlog4j2.configurationFile=file:$CONF/log4j2.properties -Dshallownet.defaults=$CONF/shallownet-defaults.properties ${SHALLOWNET_JAVA_OPTS:-}"
 
-if [[ -n "${SPARK_HOME:-}" ]]; then
+if [[ -n "${SPARK_HOME:-}" && -x "$SPARK_HOME/bin/spark-submit" ]]; then
   # spark-submit adds Spark's module options to the driver and executors itself.
   exec "$SPARK_HOME/bin/spark-submit" --properties-file "$CONF/spark-defaults.conf" \
     --master "$master" ${driver_memory:+--driver-memory "$driver_memory"} \
@@ -73,12 +93,20 @@ if [[ -n "${SPARK_HOME:-}" ]]; then
     "${spark_args[@]}" --class shallownet.cli.Main "$JAR" "${app_args[@]}"
 fi
 
-# No Spark installation: this JVM is the driver, so its heap is the driver memory.
+# No spark-submit script: this JVM is the driver, so its heap is the driver memory.
 if [[ -z "$driver_memory" ]]; then
   driver_memory="$(sed -n 's/^spark\.driver\.memory[[:space:]]\{1,\}//p' "$CONF/spark-defaults.conf" | tail -n 1)"
 fi
+if [[ -n "${SPARK_HOME:-}" ]]; then
+  spark_classpath="$SPARK_HOME/jars/*"   # a SPARK_HOME without bin/: its jars only
+else
+  spark_classpath="$(cat "$HERE/target/spark-classpath.txt")"
+fi
 # shellcheck disable=SC2086
+# --driver-memory and the module options also go to SparkSubmit: with --deploy-mode cluster the
+# driver is a JVM the cluster starts (a standalone Worker does not add the module options to it).
 exec "$JAVA" $module_opts ${driver_memory:+-Xmx$driver_memory} $driver_opts \
-  -cp "$(cat "$HERE/target/spark-classpath.txt")" org.apache.spark.deploy.SparkSubmit \
+  -cp "$spark_classpath" org.apache.spark.deploy.SparkSubmit \
   --properties-file "$CONF/spark-defaults.conf" --master "$master" \
+  ${driver_memory:+--driver-memory "$driver_memory"} --conf "spark.driver.extraJavaOptions=$module_opts" \
   "${spark_args[@]}" --class shallownet.cli.Main "$JAR" "${app_args[@]}"

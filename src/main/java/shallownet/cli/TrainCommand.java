@@ -27,12 +27,16 @@ import shallownet.idx.DataDirectory;
 import shallownet.idx.LabeledIdxFiles;
 import shallownet.model.ModelFiles;
 import shallownet.model.SavedModel;
+import shallownet.net.EvalSums;
 import shallownet.net.NetworkShape;
 import shallownet.net.WeightInit;
+import shallownet.report.TrainingReport;
 import shallownet.train.EpochMetrics;
+import shallownet.train.MisclassifiedSamples;
 import shallownet.train.SparkBackend;
 import shallownet.train.Trainer;
 import shallownet.train.TrainingConfig;
+import shallownet.train.TrainingListener;
 
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train the network on Spark (the notebook's recipe by default) and save the model.")
 final class TrainCommand implements Callable<Integer> {
@@ -115,18 +119,33 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--metrics-out", description = "Write per-epoch metrics as JSON Lines to this file.")
     String metricsOut;
 
+    @Option(names = "--progress", defaultValue = "auto", description = "Progress within epochs: auto (an updating "
+            + "line at a terminal, a log line every 30 s otherwise), line, log or off; --quiet turns it off "
+            + "(default: ${DEFAULT-VALUE}).")
+    String progress;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Write a self-contained HTML report of the run "
+            + "(curves, confusion matrix, misclassified digits, configuration, timings) to this file.")
+    String report;
+
     @Override
     public Integer call() throws Exception {
         // Checks the options before any work; the recipe is built again once the hidden size is
         // settled (it may come from --init-model).
         recipe(hidden == null ? TrainingConfig.DEFAULT_HIDDEN : hidden);
+        ProgressLine.Mode.choose(progress, common.quiet, false);
         String dataDir = DataLocation.resolve(data, common.quiet);
         String out = modelOut != null ? modelOut
                 : "models/shallownet-" + Instant.now().toString().replace(":", "").replaceAll("\\.\\d+Z$", "Z");
         long started = System.nanoTime();
+        PhaseTimes phases = new PhaseTimes();
         try (JavaSparkContext sc = spark.start("shallownet train")) {
+            phases.lap("start Spark");
             Configuration hadoop = sc.hadoopConfiguration();
             ModelFiles.checkWritable(hadoop, out, overwrite);
+            if (report != null) {
+                RunReport.checkWritable(hadoop, report);
+            }
             sc.setJobDescription("validate input files");
             LabeledIdxFiles trainFiles = DataDirectory.train(hadoop, dataDir, classes);
             LabeledIdxFiles testFiles = DataDirectory.test(hadoop, dataDir, classes);
@@ -148,28 +167,60 @@ final class TrainCommand implements Callable<Integer> {
             }
             TrainingConfig config = recipe(shape.hidden());
             int partitions = spark.partitions(sc);
+            phases.lap("validate input files (SHA-256)");
             sc.setJobDescription("load and cache the training and test sets");
             JavaRDD<SampleBlock> train = BlockRdds.load(sc, trainFiles, partitions, "training set");
             JavaRDD<SampleBlock> test = BlockRdds.load(sc, testFiles, partitions, "test set");
             train.count();
             test.count();
+            phases.lap("load and cache the data");
             if (!common.quiet) {
                 LOG.info("training a {} network on {} samples in {} partitions ({}), {}", shape, trainFiles.count(),
                         partitions, sc.master(), describe(config));
             }
             MetricsWriter metrics = new MetricsWriter(hadoop, metricsOut);
+            ProgressLine progress = progressLine(config);
+            long[] stepNanos = {0};
             Trainer trainer = new Trainer(config, shape, new SparkBackend(sc, shape, train, trainFiles.count(), test),
-                    m -> {
-                        if (!common.quiet) {
-                            LOG.info(EpochLine.format(m, config));
+                    new TrainingListener() {
+                        @Override
+                        public void onStep(StepProgress s) {
+                            stepNanos[0] += s.nanos();
+                            progress.step(s.epoch(), s.step(), s.stepsPerEpoch(), s.lossSum(), s.samples());
                         }
-                        metrics.epoch(m);
+
+                        @Override
+                        public void onEpoch(EpochMetrics m) {
+                            progress.clear();
+                            if (!common.quiet) {
+                                LOG.info(EpochLine.format(m, config));
+                            }
+                            metrics.epoch(m);
+                        }
                     });
             Trainer.Result result = trainer.train(initial);
+            progress.clear();
+            double training = phases.sinceLap();
+            phases.add("training: steps", stepNanos[0] / 1e9);
+            phases.add("training: evaluations and the rest", training - stepNanos[0] / 1e9);
             double total = (System.nanoTime() - started) / 1e9;
             ObjectNode meta = metadata(config, sc, partitions, trainFiles, testFiles, result, total);
             ModelFiles.save(hadoop, out, shape, result.params(), meta, overwrite);
+            phases.lap("write the model");
             metrics.last(result.returned(), out, total);
+            if (report != null) {
+                EvalSums finalTest = SparkBackend.evaluate(sc, shape, test, result.params(),
+                        "report: evaluate the returned weights on the test set");
+                MisclassifiedSamples wrong = SparkBackend.misclassified(sc, shape, test, result.params(),
+                        RunReport.DIGITS, "report: collect misclassified test digits");
+                phases.lap("report: test-set passes");
+                RunReport.write(hadoop, report, RunReport.build("shallownet training report", config,
+                        reportOptions(config, sc, partitions, dataDir, out), trainFiles, testFiles, result, finalTest,
+                        wrong, phases.phases(), out));
+                if (!common.quiet) {
+                    LOG.info("report written to {}", report);
+                }
+            }
             if (!common.quiet) {
                 LOG.info("model written to {}; {} {} in {} s; {} steps, median {} ms (p90 {} ms); test error {} %", out,
                         config.epochs(), config.fullBatch() ? "iterations" : "epochs",
@@ -214,6 +265,48 @@ final class TrainCommand implements Callable<Integer> {
                 ? String.format("full-batch gradient descent, lr %s, %d iterations, seed %d%s", c.learningRate(), c.epochs(), c.seed(), extras)
                 : String.format("minibatch %s, B=%d, lr %s, %d epochs, seed %d%s", method, c.batchSize(), c.learningRate(),
                         c.epochs(), c.seed(), extras);
+    }
+
+    /**
+     * Per-step progress on stderr: an updating line at a terminal, a log line every 30 s
+     * otherwise (--progress overrides the choice), nothing with --quiet.
+     */
+    private ProgressLine progressLine(TrainingConfig c) {
+        ProgressLine.Mode mode = ProgressLine.Mode.choose(progress, common.quiet, System.console() != null);
+        return new ProgressLine(mode, c.fullBatch() ? "iteration" : "epoch", c.epochs(), c.classes(), System::nanoTime,
+                text -> {
+                    System.err.print(text);
+                    System.err.flush();
+                }, LOG::info, 30_000_000_000L);
+    }
+
+    /** The configuration table of the report. */
+    private List<TrainingReport.Entry> reportOptions(TrainingConfig c, JavaSparkContext sc, int partitions,
+                                                     String dataDir, String out) {
+        TrainingConfig.Optimizer o = c.optimizer();
+        List<TrainingReport.Entry> e = new ArrayList<>();
+        e.add(RunReport.entry("method", describe(c)));
+        e.add(RunReport.entry("preset", preset));
+        e.add(RunReport.entry("network", c.hidden() + " hidden units, " + c.classes() + " classes"));
+        e.add(RunReport.entry("batch size", c.fullBatch() ? "full batch" : c.batchSize()));
+        e.add(RunReport.entry("learning rate", c.learningRate()));
+        e.add(RunReport.entry(c.fullBatch() ? "iterations" : "epochs", c.epochs()));
+        e.add(RunReport.entry("momentum", o.momentum() + (o.nesterov() ? " (Nesterov)" : "")));
+        e.add(RunReport.entry("learning-rate schedule", o.schedule()));
+        e.add(RunReport.entry("weight decay", o.weightDecay()));
+        e.add(RunReport.entry("validation fraction", c.validationFraction()));
+        e.add(RunReport.entry("patience", c.patience()));
+        e.add(RunReport.entry("evaluate every (--eval-every)", c.evalEvery() == 0 ? "only after the last"
+                : String.valueOf(c.evalEvery())));
+        e.add(RunReport.entry("seed", c.seed()));
+        e.add(RunReport.entry("init model", initModel == null ? "none (fresh weights)" : initModel));
+        e.add(RunReport.entry("data", dataDir));
+        e.add(RunReport.entry("model out", out));
+        e.add(RunReport.entry("Spark master", sc.master()));
+        e.add(RunReport.entry("partitions", partitions));
+        e.add(RunReport.entry("Spark version", sc.version()));
+        e.add(RunReport.entry("shallownet version", Version.get()));
+        return e;
     }
 
     private void checkFits(SavedModel m, LabeledIdxFiles files) {

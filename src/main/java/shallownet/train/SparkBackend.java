@@ -4,6 +4,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import shallownet.data.LabeledBlock;
+import shallownet.data.SampleBlock;
 import shallownet.net.EvalSums;
 import shallownet.net.NetworkKernel;
 import shallownet.net.NetworkShape;
@@ -128,5 +129,27 @@ public final class SparkBackend implements TrainingBackend {
             block.evaluate(NetworkKernel.forThread(shape), weights.value(), acc);
             return acc;
         };
+    }
+
+    /**
+     * The first {@code limit} misclassified samples of {@code blocks} (by index) at {@code params},
+     * with their pixels: the grid of the training report. One pass, only the kept samples move.
+     */
+    public static MisclassifiedSamples misclassified(JavaSparkContext sc, NetworkShape shape,
+                                                     JavaRDD<SampleBlock> blocks, float[] params, int limit,
+                                                     String description) {
+        sc.setJobDescription(description);
+        Broadcast<float[]> weights = sc.broadcast(params);
+        try {
+            return blocks.treeAggregate(new MisclassifiedSamples(limit), misclassifiedFold(shape, weights),
+                    MisclassifiedSamples::merge, treeDepth(blocks.getNumPartitions()));
+        } finally {
+            weights.destroy();
+        }
+    }
+
+    private static org.apache.spark.api.java.function.Function2<MisclassifiedSamples, SampleBlock, MisclassifiedSamples>
+            misclassifiedFold(NetworkShape shape, Broadcast<float[]> weights) {
+        return (acc, block) -> acc.add(block, shape, weights.value());
     }
 }

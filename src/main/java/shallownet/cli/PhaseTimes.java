@@ -1,0 +1,36 @@
+package shallownet.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import shallownet.report.TrainingReport;
+
+/** Wall time of the phases of a run, in order: each {@link #lap} closes the phase since the previous one. */
+final class PhaseTimes {
+
+    private final List<TrainingReport.Phase> phases = new ArrayList<>();
+    private long mark = System.nanoTime();
+
+    /** Records the time since the last lap (or since construction) as phase {@code name}. */
+    double lap(String name) {
+        long now = System.nanoTime();
+        double s = (now - mark) / 1e9;
+        phases.add(new TrainingReport.Phase(name, s));
+        mark = now;
+        return s;
+    }
+
+    /** Seconds since the last lap, without closing a phase. */
+    double sinceLap() {
+        return (System.nanoTime() - mark) / 1e9;
+    }
+
+    /** Records a phase measured elsewhere, and restarts the lap clock. */
+    void add(String name, double seconds) {
+        phases.add(new TrainingReport.Phase(name, seconds));
+        mark = System.nanoTime();
+    }
+
+    List<TrainingReport.Phase> phases() {
+        return List.copyOf(phases);
+    }
+}

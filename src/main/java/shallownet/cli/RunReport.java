@@ -1,0 +1,113 @@
+package shallownet.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import shallownet.BadInputException;
+import shallownet.HadoopFiles;
+import shallownet.idx.LabeledIdxFiles;
+import shallownet.net.EvalSums;
+import shallownet.report.ReportHtml;
+import shallownet.report.TrainingReport;
+import shallownet.train.MisclassifiedSamples;
+import shallownet.train.Trainer;
+import shallownet.train.TrainingConfig;
+
+/**
+ * The HTML report of a training run ({@code --report FILE}): gathers what the run knows into a
+ * {@link TrainingReport} and writes the page through Hadoop's FileSystem, like the other outputs.
+ */
+final class RunReport {
+
+    /** How many misclassified test digits the report shows. */
+    static final int DIGITS = 50;
+
+    private RunReport() {
+    }
+
+    /**
+     * @param options   the run's options as shown in the configuration table, in order
+     * @param finalTest the test set evaluated at the returned weights (the confusion matrix)
+     */
+    static TrainingReport build(String title, TrainingConfig config, List<TrainingReport.Entry> options,
+                                LabeledIdxFiles train, LabeledIdxFiles test, Trainer.Result result, EvalSums finalTest,
+                                MisclassifiedSamples misclassified, List<TrainingReport.Phase> phases, String model) {
+        int k = finalTest.classes();
+        long[][] confusion = new long[k][k];
+        for (int t = 0; t < k; t++) {
+            for (int p = 0; p < k; p++) {
+                confusion[t][p] = finalTest.confusion(t, p);
+            }
+        }
+        List<TrainingReport.Digit> digits = new ArrayList<>();
+        for (MisclassifiedSamples.Sample s : misclassified.samples()) {
+            digits.add(new TrainingReport.Digit(s.index(), s.pixels(), test.rows(), test.cols(), s.label(), s.predicted()));
+        }
+        String unit = config.fullBatch() ? "iteration" : "epoch";
+        List<TrainingReport.Entry> summary = new ArrayList<>();
+        summary.add(entry("test error", String.format(Locale.ROOT, "%.2f %%", finalTest.errorPercent())));
+        summary.add(entry("test loss", String.format(Locale.ROOT, "%.6f", finalTest.loss())));
+        summary.add(entry(unit + "s", result.last().epoch() + " of " + config.epochs()
+                + (result.stoppedEarly() ? " (stopped early)" : "")));
+        if (result.bestEpoch() >= 0) {
+            summary.add(entry("weights of " + unit, String.valueOf(result.bestEpoch())));
+        }
+        summary.add(entry("training time", String.format(Locale.ROOT, "%.1f s", result.seconds())));
+        summary.add(entry("steps", String.format(Locale.ROOT, "%d, median %.2f ms", result.steps().steps(),
+                result.steps().medianMs())));
+        summary.add(entry("model", model));
+        summary.add(entry("created", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()));
+        List<TrainingReport.Fingerprint> data = List.of(
+                fingerprint("training images", train.imagesPath(), train.imagesSha256(), train),
+                fingerprint("training labels", train.labelsPath(), train.labelsSha256(), train),
+                fingerprint("test images", test.imagesPath(), test.imagesSha256(), test),
+                fingerprint("test labels", test.labelsPath(), test.labelsSha256(), test));
+        return new TrainingReport(title, summary, options, data, result.history(), unit, confusion, digits, phases);
+    }
+
+    static TrainingReport.Entry entry(String name, Object value) {
+        return new TrainingReport.Entry(name, String.valueOf(value));
+    }
+
+    private static TrainingReport.Fingerprint fingerprint(String what, String path, String sha, LabeledIdxFiles f) {
+        boolean images = what.endsWith("images");
+        return new TrainingReport.Fingerprint(what, path, sha, f.count(), images ? f.rows() + "x" + f.cols() : "1");
+    }
+
+    /** Refuses, before any work, a report path that cannot become a file. */
+    static void checkWritable(Configuration conf, String path) throws IOException {
+        Path p = new Path(path);
+        FileSystem fs = HadoopFiles.of(p, conf);
+        if (fs.exists(p) && fs.getFileStatus(p).isDirectory()) {
+            throw BadInputException.about(path, "is a directory; --report takes a file name, e.g. run.html");
+        }
+        for (Path up = p.getParent(); up != null; up = up.getParent()) {
+            if (fs.exists(up)) {
+                if (!fs.getFileStatus(up).isDirectory()) {
+                    throw BadInputException.about(path, up + " is a file, not a directory");
+                }
+                break;
+            }
+        }
+    }
+
+    /** Writes the page to {@code path} (any Hadoop file system), replacing an existing file. */
+    static void write(Configuration conf, String path, TrainingReport report) {
+        try {
+            Path p = new Path(path);
+            FileSystem fs = HadoopFiles.of(p, conf);
+            try (OutputStream out = fs.create(p, true)) {
+                out.write(ReportHtml.render(report).getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("could not write the report to " + path + ": " + e.getMessage(), e);
+        }
+    }
+}
