@@ -6,7 +6,8 @@ import dev.ludovic.netlib.blas.JavaBLAS;
 /**
  * Forward and backward propagation of the shallow network over a set of samples, in float32,
  * one chunk of samples at a time as matrix products (sgemm). The samples are raw {@code uint8}
- * pixels; they are scaled to [-1, 1] here, as the notebook's {@code -1 + 2x/255}.
+ * pixels, scaled to [-1, 1] here as the notebook's {@code -1 + 2x/255} (the MNIST path), or
+ * real-valued features used as they are (the Spark ML path); only loading the inputs differs.
  *
  * <p>Matrices are column-major with one sample per column. The parameter vector is in the layout
  * of {@link NetworkShape}: a row-major {@code W} is, read column-major, {@code W^T}, which is why
@@ -113,15 +114,34 @@ public final class NetworkKernel {
         for (int start = from; start < to; start += CHUNK) {
             int n = Math.min(CHUNK, to - start);
             loadInputs(pixels, samples, start, n);
-            forward(p, n);
-            // Output delta in the stable form y - d (equal to softmaxp(a2, -d/y), see tests):
-            // softmax overwrites a2 in place, then the label's entry loses 1.
-            softmaxInPlace(labels, samples, start, n, sums);
-            for (int s = 0; s < n; s++) {
-                a2[s * no + labelOf(labels, samples, start + s)] -= 1f;
-            }
-            backward(p, n, grad);
+            gradientOfLoaded(p, labels, samples, start, n, grad, sums);
         }
+    }
+
+    /**
+     * {@link #addGradient(float[], byte[], byte[], int[], int, int, float[], EvalSums)} for samples
+     * given as real-valued features ({@code inputs} floats per sample), used as they are: no scaling.
+     */
+    public void addGradient(float[] p, float[] features, byte[] labels, int[] samples, int from, int to,
+                            float[] grad, EvalSums sums) {
+        for (int start = from; start < to; start += CHUNK) {
+            int n = Math.min(CHUNK, to - start);
+            loadFeatures(features, samples, start, n);
+            gradientOfLoaded(p, labels, samples, start, n, grad, sums);
+        }
+    }
+
+    /** Forward and backward pass over the {@code n} samples already loaded into {@code x}. */
+    private void gradientOfLoaded(float[] p, byte[] labels, int[] samples, int start, int n, float[] grad,
+                                  EvalSums sums) {
+        forward(p, n);
+        // Output delta in the stable form y - d (equal to softmaxp(a2, -d/y), see tests):
+        // softmax overwrites a2 in place, then the label's entry loses 1.
+        softmaxInPlace(labels, samples, start, n, sums);
+        for (int s = 0; s < n; s++) {
+            a2[s * no + labelOf(labels, samples, start + s)] -= 1f;
+        }
+        backward(p, n, grad);
     }
 
     /**
@@ -134,6 +154,29 @@ public final class NetworkKernel {
             loadInputs(pixels, samples, start, n);
             forward(p, n);
             softmaxInPlace(labels, samples, start, n, sums);
+        }
+    }
+
+    /** {@link #evaluate(float[], byte[], byte[], int[], int, int, EvalSums)} for real-valued features. */
+    public void evaluate(float[] p, float[] features, byte[] labels, int[] samples, int from, int to, EvalSums sums) {
+        for (int start = from; start < to; start += CHUNK) {
+            int n = Math.min(CHUNK, to - start);
+            loadFeatures(features, samples, start, n);
+            forward(p, n);
+            softmaxInPlace(labels, samples, start, n, sums);
+        }
+    }
+
+    /**
+     * The output layer's pre-softmax values (logits) of samples {@code [from, to)} of real-valued
+     * {@code features}, {@code outputs} floats per sample into {@code out} from {@code outOffset}.
+     */
+    public void logits(float[] p, float[] features, int from, int to, float[] out, int outOffset) {
+        for (int start = from; start < to; start += CHUNK) {
+            int n = Math.min(CHUNK, to - start);
+            loadFeatures(features, null, start, n);
+            forward(p, n);
+            System.arraycopy(a2, 0, out, outOffset + (start - from) * no, n * no);
         }
     }
 
@@ -166,6 +209,13 @@ public final class NetworkKernel {
             for (int i = 0; i < ni; i++) {
                 x[dst + i] = SCALE[pixels[src + i] & 0xff];
             }
+        }
+    }
+
+    private void loadFeatures(float[] features, int[] samples, int start, int n) {
+        for (int s = 0; s < n; s++) {
+            int src = (samples == null ? start + s : samples[start + s]) * ni;
+            System.arraycopy(features, src, x, s * ni, ni);
         }
     }
 

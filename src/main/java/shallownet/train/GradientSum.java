@@ -1,7 +1,7 @@
 package shallownet.train;
 
 import java.io.Serializable;
-import shallownet.data.SampleBlock;
+import shallownet.data.LabeledBlock;
 import shallownet.net.EvalSums;
 import shallownet.net.NetworkKernel;
 import shallownet.net.NetworkShape;
@@ -49,7 +49,7 @@ public final class GradientSum implements Serializable {
     /** Time in the kernel: summed within a partition, the slowest partition's across them. */
     private long kernelNanos;
 
-    public GradientSum add(SampleBlock block, NetworkShape shape, float[] params, int[] batch) {
+    public GradientSum add(LabeledBlock block, NetworkShape shape, float[] params, int[] batch) {
         long t0 = System.nanoTime();
         NetworkKernel kernel = NetworkKernel.forThread(shape);
         if (gradient == null) {

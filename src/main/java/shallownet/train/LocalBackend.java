@@ -1,5 +1,6 @@
 package shallownet.train;
 
+import shallownet.data.LabeledBlock;
 import shallownet.data.SampleBlock;
 import shallownet.net.EvalSums;
 import shallownet.net.NetworkKernel;
@@ -41,7 +42,7 @@ public final class LocalBackend implements TrainingBackend {
     }
 
     /** Folds one block into split metrics: the fold both backends use. */
-    static SplitSums add(SampleBlock block, NetworkShape shape, float[] params, int[] validation, SplitSums sums) {
+    static SplitSums add(LabeledBlock block, NetworkShape shape, float[] params, int[] validation, SplitSums sums) {
         NetworkKernel kernel = NetworkKernel.forThread(shape);
         if (validation == null) {
             block.evaluate(kernel, params, sums.train());

@@ -3,6 +3,7 @@ package shallownet.train;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import shallownet.data.LabeledBlock;
 import shallownet.data.SampleBlock;
 import shallownet.net.EvalSums;
 import shallownet.net.NetworkKernel;
@@ -18,21 +19,27 @@ public final class SparkBackend implements TrainingBackend {
 
     private final JavaSparkContext sc;
     private final NetworkShape shape;
-    private final JavaRDD<SampleBlock> train;
-    private final JavaRDD<SampleBlock> test;
+    private final JavaRDD<LabeledBlock> train;
+    private final JavaRDD<LabeledBlock> test;
     private final int trainCount;
     private final int depth;
     private long lastKernelNanos;
 
     /** {@code train} and {@code test} should be cached; {@code trainCount} is the training set size. */
-    public SparkBackend(JavaSparkContext sc, NetworkShape shape, JavaRDD<SampleBlock> train, int trainCount,
-                        JavaRDD<SampleBlock> test) {
+    public SparkBackend(JavaSparkContext sc, NetworkShape shape, JavaRDD<? extends LabeledBlock> train, int trainCount,
+                        JavaRDD<? extends LabeledBlock> test) {
         this.sc = sc;
         this.shape = shape;
-        this.train = train;
-        this.test = test;
+        this.train = blocks(train);
+        this.test = blocks(test);
         this.trainCount = trainCount;
         this.depth = treeDepth(train.getNumPartitions());
+    }
+
+    /** Either kind of block as the general type: safe, since an RDD is never written to. */
+    @SuppressWarnings("unchecked")
+    private static JavaRDD<LabeledBlock> blocks(JavaRDD<? extends LabeledBlock> rdd) {
+        return (JavaRDD<LabeledBlock>) rdd;
     }
 
     /**
@@ -74,7 +81,7 @@ public final class SparkBackend implements TrainingBackend {
     }
 
     // Static so that the closure captures the shape, the broadcast and the batch, never this.
-    private static org.apache.spark.api.java.function.Function2<GradientSum, SampleBlock, GradientSum> gradientFold(
+    private static org.apache.spark.api.java.function.Function2<GradientSum, LabeledBlock, GradientSum> gradientFold(
             NetworkShape shape, Broadcast<float[]> weights, int[] batch) {
         return (acc, block) -> acc.add(block, shape, weights.value(), batch);
     }
@@ -91,7 +98,7 @@ public final class SparkBackend implements TrainingBackend {
         }
     }
 
-    private static org.apache.spark.api.java.function.Function2<SplitSums, SampleBlock, SplitSums> splitFold(
+    private static org.apache.spark.api.java.function.Function2<SplitSums, LabeledBlock, SplitSums> splitFold(
             NetworkShape shape, Broadcast<float[]> weights, int[] validation) {
         return (acc, block) -> LocalBackend.add(block, shape, weights.value(), validation, acc);
     }
@@ -102,8 +109,9 @@ public final class SparkBackend implements TrainingBackend {
     }
 
     /** Loss, errors and confusion counts of {@code params} over all samples of {@code blocks}. */
-    public static EvalSums evaluate(JavaSparkContext sc, NetworkShape shape, JavaRDD<SampleBlock> blocks,
+    public static EvalSums evaluate(JavaSparkContext sc, NetworkShape shape, JavaRDD<? extends LabeledBlock> rdd,
                                     float[] params, String description) {
+        JavaRDD<LabeledBlock> blocks = blocks(rdd);
         int depth = treeDepth(blocks.getNumPartitions());
         sc.setJobDescription(description);
         Broadcast<float[]> weights = sc.broadcast(params);
@@ -115,7 +123,7 @@ public final class SparkBackend implements TrainingBackend {
         }
     }
 
-    private static org.apache.spark.api.java.function.Function2<EvalSums, SampleBlock, EvalSums> evalFold(
+    private static org.apache.spark.api.java.function.Function2<EvalSums, LabeledBlock, EvalSums> evalFold(
             NetworkShape shape, Broadcast<float[]> weights) {
         return (acc, block) -> {
             block.evaluate(NetworkKernel.forThread(shape), weights.value(), acc);

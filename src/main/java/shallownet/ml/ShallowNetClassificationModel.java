@@ -1,0 +1,219 @@
+package shallownet.ml;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWriter;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import scala.Option;
+import shallownet.net.NetworkKernel;
+import shallownet.net.NetworkShape;
+
+/**
+ * A trained shallow network as a Spark ML {@code ProbabilisticClassificationModel}: raw
+ * predictions are the output layer's logits, probabilities their softmax, the prediction the most
+ * probable class. Saved as Spark ML models are: the params as {@code metadata/} JSON, and the
+ * shape and the float32 parameters (the flat layout of {@link NetworkShape}) as one Parquet row
+ * under {@code data/}.
+ */
+public final class ShallowNetClassificationModel
+        extends ProbabilisticClassificationModel<Vector, ShallowNetClassificationModel> implements MLWritable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Training loss (the notebook's {@code eval_loss}) and % error on the training data at the end. */
+    public record TrainingSummary(double trainLoss, double trainErrorPct, int samples, double seconds)
+            implements java.io.Serializable {
+    }
+
+    private final String uid;
+    private final NetworkShape shape;
+    private final float[] params;
+    private final transient TrainingSummary summary;
+
+    ShallowNetClassificationModel(String uid, NetworkShape shape, float[] params, TrainingSummary summary) {
+        this(PendingUid.reserve(uid), shape, params, summary, (Void) null);
+    }
+
+    private ShallowNetClassificationModel(String uid, NetworkShape shape, float[] params, TrainingSummary summary,
+                                          Void reserved) {
+        super();
+        this.uid = uid;
+        PendingUid.release();
+        if (params.length != shape.parameterCount()) {
+            throw new IllegalArgumentException("a " + shape + " network has " + shape.parameterCount()
+                    + " parameters, got " + params.length);
+        }
+        this.shape = shape;
+        this.params = params;
+        this.summary = summary;
+    }
+
+    /** A model from given parameters (e.g. a model of the command line's {@code ModelFiles}). */
+    public static ShallowNetClassificationModel of(NetworkShape shape, float[] params) {
+        return new ShallowNetClassificationModel(Identifiable.randomUID("shallowNetClassificationModel"), shape,
+                params.clone(), null);
+    }
+
+    @Override
+    public String uid() {
+        return uid != null ? uid : PendingUid.current();
+    }
+
+    @Override
+    public int numClasses() {
+        return shape.outputs();
+    }
+
+    @Override
+    public int numFeatures() {
+        return shape.inputs();
+    }
+
+    public NetworkShape shape() {
+        return shape;
+    }
+
+    /** A copy of the parameters in the flat layout of {@link NetworkShape} (that of {@code weights.bin}). */
+    public float[] parameters() {
+        return params.clone();
+    }
+
+    /** Figures of the training run; null for a loaded or copied-in model. */
+    public TrainingSummary summary() {
+        return summary;
+    }
+
+    @Override
+    public Vector predictRaw(Vector features) {
+        if (features.size() != shape.inputs()) {
+            throw new IllegalArgumentException("feature vector of size " + features.size() + ", the model takes "
+                    + shape.inputs());
+        }
+        float[] x = new float[shape.inputs()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) features.apply(i);
+        }
+        float[] logits = new float[shape.outputs()];
+        NetworkKernel.forThread(shape).logits(params, x, 0, 1, logits, 0);
+        double[] raw = new double[logits.length];
+        for (int o = 0; o < raw.length; o++) {
+            raw[o] = logits[o];
+        }
+        return Vectors.dense(raw);
+    }
+
+    /** Softmax of the logits, shifted by their maximum so that it cannot overflow. */
+    @Override
+    public Vector raw2probabilityInPlace(Vector rawPrediction) {
+        if (!(rawPrediction instanceof DenseVector dense)) {
+            throw new IllegalArgumentException("raw predictions are dense vectors, got " + rawPrediction.getClass());
+        }
+        double[] v = dense.values();
+        double max = Double.NEGATIVE_INFINITY;
+        for (double a : v) {
+            max = Math.max(max, a);
+        }
+        double sum = 0;
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Math.exp(v[i] - max);
+            sum += v[i];
+        }
+        for (int i = 0; i < v.length; i++) {
+            v[i] /= sum;
+        }
+        return dense;
+    }
+
+    /**
+     * Spark's own (for training summaries, which this model has none of). Declared here only because
+     * Java sees the two inherited Scala signatures, covariant in Scala, as a clash.
+     */
+    @Override
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    public scala.Tuple3 findSummaryModel() {
+        return super.findSummaryModel();
+    }
+
+    @Override
+    public ShallowNetClassificationModel copy(ParamMap extra) {
+        ShallowNetClassificationModel copy = new ShallowNetClassificationModel(uid, shape, params, summary);
+        return copyValues(copy, extra).setParent(parent());
+    }
+
+    @Override
+    public MLWriter write() {
+        return new Writer(this);
+    }
+
+    public static MLReader<ShallowNetClassificationModel> read() {
+        return new Reader();
+    }
+
+    public static ShallowNetClassificationModel load(String path) {
+        return read().load(path);
+    }
+
+    @Override
+    public String toString() {
+        return "ShallowNetClassificationModel: uid=" + uid + ", network=" + shape;
+    }
+
+    private static final StructType DATA_SCHEMA = new StructType()
+            .add("inputs", DataTypes.IntegerType, false)
+            .add("hidden", DataTypes.IntegerType, false)
+            .add("outputs", DataTypes.IntegerType, false)
+            .add("params", DataTypes.createArrayType(DataTypes.FloatType, false), false);
+
+    private static final class Writer extends MLWriter {
+        private final ShallowNetClassificationModel model;
+
+        Writer(ShallowNetClassificationModel model) {
+            this.model = model;
+        }
+
+        @Override
+        public void saveImpl(String path) {
+            DefaultParamsWriter.saveMetadata(model, path, sparkSession());
+            List<Float> values = new ArrayList<>(model.params.length);
+            for (float p : model.params) {
+                values.add(p);
+            }
+            NetworkShape s = model.shape;
+            Row row = RowFactory.create(s.inputs(), s.hidden(), s.outputs(), values);
+            sparkSession().createDataFrame(List.of(row), DATA_SCHEMA).repartition(1).write()
+                    .parquet(new org.apache.hadoop.fs.Path(path, "data").toString());
+        }
+    }
+
+    private static final class Reader extends MLReader<ShallowNetClassificationModel> {
+        @Override
+        public ShallowNetClassificationModel load(String path) {
+            DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path, sparkSession(),
+                    ShallowNetClassificationModel.class.getName());
+            Row row = sparkSession().read().parquet(new org.apache.hadoop.fs.Path(path, "data").toString())
+                    .select("inputs", "hidden", "outputs", "params").head();
+            NetworkShape shape = new NetworkShape(row.getInt(0), row.getInt(1), row.getInt(2));
+            List<Float> values = row.getList(3);
+            float[] params = new float[values.size()];
+            for (int i = 0; i < params.length; i++) {
+                params[i] = values.get(i);
+            }
+            ShallowNetClassificationModel model = new ShallowNetClassificationModel(metadata.uid(), shape, params, null);
+            metadata.getAndSetParams(model, Option.empty());
+            return model;
+        }
+    }
+}

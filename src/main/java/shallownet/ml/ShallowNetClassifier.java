@@ -1,0 +1,336 @@
+package shallownet.ml;
+
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.ml.classification.ProbabilisticClassifier;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import shallownet.data.FeatureBlock;
+import shallownet.net.NetworkShape;
+import shallownet.net.WeightInit;
+import shallownet.train.LearningRateSchedule;
+import shallownet.train.SparkBackend;
+import shallownet.train.Trainer;
+import shallownet.train.TrainingConfig;
+
+/**
+ * The shallow network (inputs - hidden ReLU - softmax) as a Spark ML {@code Classifier}: fits on a
+ * DataFrame of feature vectors (any size) and class-index labels (any number of classes, from the
+ * label column's metadata or its largest value + 1, as Spark's classifiers do). Training is the
+ * project's one loop, {@link Trainer} with {@link SparkBackend}: the rows become cached
+ * {@link FeatureBlock}s and every step is one Spark job, exactly as in {@code train}. The
+ * defaults are the notebook's recipe (64 hidden units, B=100, lr 0.05, 5 epochs, seed 1).
+ */
+public final class ShallowNetClassifier
+        extends ProbabilisticClassifier<Vector, ShallowNetClassifier, ShallowNetClassificationModel>
+        implements DefaultParamsWritable {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger("shallownet");
+
+    private final String uid;
+    private final IntParam hiddenSize;
+    private final IntParam batchSize;
+    private final DoubleParam learningRate;
+    private final IntParam epochs;
+    private final LongParam seed;
+    private final DoubleParam momentum;
+    private final BooleanParam nesterov;
+    private final Param<String> lrSchedule;
+    private final DoubleParam lrDecay;
+    private final IntParam lrStepEpochs;
+    private final DoubleParam weightDecay;
+    private final IntParam numPartitions;
+
+    public ShallowNetClassifier() {
+        this(Identifiable.randomUID("shallowNetClassifier"));
+    }
+
+    public ShallowNetClassifier(String uid) {
+        this(PendingUid.reserve(uid), (Void) null);
+    }
+
+    private ShallowNetClassifier(String uid, Void reserved) {
+        super();
+        this.uid = uid;
+        PendingUid.release();
+        hiddenSize = new IntParam(this, "hiddenSize", "number of hidden (ReLU) units (>= 1)", ParamValidators.gtEq(1));
+        batchSize = new IntParam(this, "batchSize", "minibatch size (>= 1)", ParamValidators.gtEq(1));
+        learningRate = new DoubleParam(this, "learningRate",
+                "learning rate, divided by the minibatch size as in the notebook's update (> 0)", ParamValidators.gt(0));
+        epochs = new IntParam(this, "epochs", "passes over the training data (>= 0)", ParamValidators.gtEq(0));
+        seed = new LongParam(this, "seed", "seed of the initial weights and of every epoch's shuffle");
+        momentum = new DoubleParam(this, "momentum", "momentum in [0, 1); 0 is plain SGD",
+                ParamValidators.inRange(0, 1, true, false));
+        nesterov = new BooleanParam(this, "nesterov", "Nesterov momentum instead of classical (needs momentum > 0)");
+        lrSchedule = new Param<>(this, "lrSchedule", "learning-rate schedule: constant, step, exponential or cosine",
+                ParamValidators.inArray(new String[] {"constant", "step", "exponential", "cosine"}));
+        lrDecay = new DoubleParam(this, "lrDecay", "factor of the step and exponential schedules, in (0, 1]",
+                ParamValidators.inRange(0, 1, false, true));
+        lrStepEpochs = new IntParam(this, "lrStepEpochs", "epochs between two decays of the step schedule (>= 1)",
+                ParamValidators.gtEq(1));
+        weightDecay = new DoubleParam(this, "weightDecay", "L2 weight decay on the weight matrices (>= 0)",
+                ParamValidators.gtEq(0));
+        numPartitions = new IntParam(this, "numPartitions",
+                "partitions of the cached training data; 0 keeps the input's partitioning", ParamValidators.gtEq(0));
+        setDefault(hiddenSize, TrainingConfig.DEFAULT_HIDDEN);
+        setDefault(batchSize, TrainingConfig.DEFAULT_BATCH);
+        setDefault(learningRate, TrainingConfig.DEFAULT_LR);
+        setDefault(epochs, TrainingConfig.DEFAULT_EPOCHS);
+        setDefault(seed, TrainingConfig.DEFAULT_SEED);
+        setDefault(momentum, 0.0);
+        setDefault(nesterov, false);
+        setDefault(lrSchedule, "constant");
+        setDefault(lrDecay, 0.9);
+        setDefault(lrStepEpochs, 1);
+        setDefault(weightDecay, 0.0);
+        setDefault(numPartitions, 0);
+    }
+
+    @Override
+    public String uid() {
+        return uid != null ? uid : PendingUid.current();
+    }
+
+    // Params: Spark finds them through these public no-argument getters.
+
+    public IntParam hiddenSize() {
+        return hiddenSize;
+    }
+
+    public IntParam batchSize() {
+        return batchSize;
+    }
+
+    public DoubleParam learningRate() {
+        return learningRate;
+    }
+
+    public IntParam epochs() {
+        return epochs;
+    }
+
+    public LongParam seed() {
+        return seed;
+    }
+
+    public DoubleParam momentum() {
+        return momentum;
+    }
+
+    public BooleanParam nesterov() {
+        return nesterov;
+    }
+
+    public Param<String> lrSchedule() {
+        return lrSchedule;
+    }
+
+    public DoubleParam lrDecay() {
+        return lrDecay;
+    }
+
+    public IntParam lrStepEpochs() {
+        return lrStepEpochs;
+    }
+
+    public DoubleParam weightDecay() {
+        return weightDecay;
+    }
+
+    public IntParam numPartitions() {
+        return numPartitions;
+    }
+
+    public int getHiddenSize() {
+        return (Integer) $(hiddenSize);
+    }
+
+    public int getBatchSize() {
+        return (Integer) $(batchSize);
+    }
+
+    public double getLearningRate() {
+        return (Double) $(learningRate);
+    }
+
+    public int getEpochs() {
+        return (Integer) $(epochs);
+    }
+
+    public long getSeed() {
+        return (Long) $(seed);
+    }
+
+    public double getMomentum() {
+        return (Double) $(momentum);
+    }
+
+    public boolean getNesterov() {
+        return (Boolean) $(nesterov);
+    }
+
+    public String getLrSchedule() {
+        return $(lrSchedule);
+    }
+
+    public double getLrDecay() {
+        return (Double) $(lrDecay);
+    }
+
+    public int getLrStepEpochs() {
+        return (Integer) $(lrStepEpochs);
+    }
+
+    public double getWeightDecay() {
+        return (Double) $(weightDecay);
+    }
+
+    public int getNumPartitions() {
+        return (Integer) $(numPartitions);
+    }
+
+    public ShallowNetClassifier setHiddenSize(int value) {
+        set(hiddenSize, value);
+        return this;
+    }
+
+    public ShallowNetClassifier setBatchSize(int value) {
+        set(batchSize, value);
+        return this;
+    }
+
+    public ShallowNetClassifier setLearningRate(double value) {
+        set(learningRate, value);
+        return this;
+    }
+
+    public ShallowNetClassifier setEpochs(int value) {
+        set(epochs, value);
+        return this;
+    }
+
+    public ShallowNetClassifier setSeed(long value) {
+        set(seed, value);
+        return this;
+    }
+
+    public ShallowNetClassifier setMomentum(double value) {
+        set(momentum, value);
+        return this;
+    }
+
+    public ShallowNetClassifier setNesterov(boolean value) {
+        set(nesterov, value);
+        return this;
+    }
+
+    public ShallowNetClassifier setLrSchedule(String value) {
+        set(lrSchedule, value);
+        return this;
+    }
+
+    public ShallowNetClassifier setLrDecay(double value) {
+        set(lrDecay, value);
+        return this;
+    }
+
+    public ShallowNetClassifier setLrStepEpochs(int value) {
+        set(lrStepEpochs, value);
+        return this;
+    }
+
+    public ShallowNetClassifier setWeightDecay(double value) {
+        set(weightDecay, value);
+        return this;
+    }
+
+    public ShallowNetClassifier setNumPartitions(int value) {
+        set(numPartitions, value);
+        return this;
+    }
+
+    /** The recipe for {@code classes} output classes; the optimiser's own checks apply. */
+    TrainingConfig trainingConfig(int classes) {
+        TrainingConfig.Optimizer optimizer = new TrainingConfig.Optimizer(getMomentum(), getNesterov(),
+                LearningRateSchedule.parse(getLrSchedule()), getLrDecay(), getLrStepEpochs(), getWeightDecay());
+        // evalEvery 0: the loss and error on the training data only before and after training.
+        return new TrainingConfig(getHiddenSize(), getBatchSize(), getLearningRate(), getEpochs(), getSeed(), false,
+                0, classes, optimizer, 0, 0);
+    }
+
+    @Override
+    public ShallowNetClassificationModel train(Dataset<?> dataset) {
+        // Spark's rule: the label column's metadata, else the largest label + 1 (at most 256 here).
+        int classes = getNumClasses(dataset, 256);
+        if (classes < 2) {
+            throw new IllegalArgumentException("label column '" + getLabelCol() + "' holds a single class ("
+                    + (classes - 1) + "); a classifier needs at least 2");
+        }
+        TrainingConfig config = trainingConfig(classes);
+        Dataset<Row> rows = dataset.select(dataset.col(getFeaturesCol()),
+                dataset.col(getLabelCol()).cast(DataTypes.DoubleType));
+        int inputs = numFeatures(dataset, rows);
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
+        FeatureBlocks.Cached blocks = FeatureBlocks.cache(rows, inputs, classes, getNumPartitions(),
+                "ShallowNetClassifier " + uid + " training data");
+        try {
+            NetworkShape shape = new NetworkShape(inputs, config.hidden(), classes);
+            JavaRDD<FeatureBlock> noTestSet = sc.emptyRDD();
+            Trainer trainer = new Trainer(config, shape,
+                    new SparkBackend(sc, shape, blocks.rdd(), blocks.count(), noTestSet),
+                    m -> LOG.info("{}: epoch {} training loss {} error {} % ({} samples, {})", uid, m.epoch(),
+                            String.format("%.6f", m.trainLoss()), String.format("%.3f", m.trainErrorPct()),
+                            blocks.count(), shape));
+            Trainer.Result result = trainer.train(WeightInit.initShallow(shape, config.seed()));
+            return new ShallowNetClassificationModel(uid, shape, result.params(),
+                    new ShallowNetClassificationModel.TrainingSummary(result.last().trainLoss(),
+                            result.last().trainErrorPct(), blocks.count(), result.seconds()));
+        } finally {
+            blocks.rdd().unpersist(false);
+        }
+    }
+
+    /** Input size: the feature column's metadata if it says, else the first row's vector. */
+    private int numFeatures(Dataset<?> dataset, Dataset<Row> rows) {
+        int size = AttributeGroup.fromStructField(dataset.schema().apply(getFeaturesCol())).size();
+        if (size > 0) {
+            return size;
+        }
+        List<Row> first = rows.limit(1).collectAsList();
+        if (first.isEmpty()) {
+            throw new IllegalArgumentException("ShallowNetClassifier was given an empty dataset");
+        }
+        return ((Vector) first.get(0).get(0)).size();
+    }
+
+    @Override
+    public ShallowNetClassifier copy(ParamMap extra) {
+        return defaultCopy(extra);
+    }
+
+    public static MLReader<ShallowNetClassifier> read() {
+        return new DefaultParamsReader<>();
+    }
+
+    public static ShallowNetClassifier load(String path) {
+        return read().load(path);
+    }
+}
