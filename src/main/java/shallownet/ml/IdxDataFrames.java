@@ -6,6 +6,7 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
@@ -79,7 +80,7 @@ public final class IdxDataFrames {
             throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
         }
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        SerializableHadoopConf conf = new SerializableHadoopConf(sc.hadoopConfiguration());
+        Broadcast<SerializableHadoopConf> conf = SerializableHadoopConf.broadcast(sc);
         List<Integer> ids = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
             ids.add(p);
@@ -90,7 +91,7 @@ public final class IdxDataFrames {
             int first = (int) ((long) p * n / partitions);
             int end = (int) ((long) (p + 1) * n / partitions);
             List<Row> out = new ArrayList<>(end - first);
-            for (SampleBlock b : BlockReader.read(conf.get(), files, first, end - first,
+            for (SampleBlock b : BlockReader.read(conf.value().get(), files, first, end - first,
                     BlockReader.MAX_BLOCK_SAMPLES)) {
                 int ppi = b.pixelsPerSample();
                 byte[] pixels = b.pixels();
