@@ -97,7 +97,7 @@ final class RetrainCommand implements Callable<Integer> {
         long started = System.nanoTime();
         String startedAt = Instant.now().toString();
         QualityGate gate = new QualityGate(maxTestError, maxRegression);
-        recipe.recipe(recipe.hidden == null ? TrainingConfig.DEFAULT_HIDDEN : recipe.hidden);
+        recipe.recipe(recipe.hiddenOrDefault());
         if (checkpointEvery < 0) {
             throw new IllegalArgumentException("--checkpoint-every must be >= 0, got " + checkpointEvery);
         }
@@ -114,10 +114,7 @@ final class RetrainCommand implements Callable<Integer> {
         Configuration hadoop = DriverHadoopConf.get();
         LabeledIdxFiles trainFiles = DataDirectory.train(hadoop, dataDir, recipe.classes);
         LabeledIdxFiles testFiles = DataDirectory.test(hadoop, dataDir, recipe.classes);
-        if (testFiles.pixelsPerImage() != trainFiles.pixelsPerImage()) {
-            throw BadInputException.about(testFiles.imagesPath(), "images are " + testFiles.rows() + "x"
-                    + testFiles.cols() + ", the training images " + trainFiles.rows() + "x" + trainFiles.cols());
-        }
+        DataDirectory.checkSameImageSize(trainFiles, testFiles);
         ModelStore store = ModelStore.at(hadoop, storeOptions.store);
         Plan plan = plan(store, trainFiles);
 
@@ -187,8 +184,7 @@ final class RetrainCommand implements Callable<Integer> {
             checkFits(store, championVersion.get(), champion, trainFiles);
             initial = champion.params();
         } else {
-            shape = new NetworkShape(trainFiles.pixelsPerImage(),
-                    recipe.hidden == null ? TrainingConfig.DEFAULT_HIDDEN : recipe.hidden, recipe.classes);
+            shape = new NetworkShape(trainFiles.pixelsPerImage(), recipe.hiddenOrDefault(), recipe.classes);
             initial = WeightInit.initShallow(shape, recipe.seed);
         }
         String start = warm ? "champion " + ModelStore.name(championVersion.get()) + " sha256 "
@@ -365,30 +361,16 @@ final class RetrainCommand implements Callable<Integer> {
         s.put("champion_at_training", championVersion.map(ModelStore::name).orElse(null));
         s.set("gate", verdict.toJson());
         ObjectNode t = meta.putObject("training");
-        t.put("method", "minibatch_sgd");
-        t.put("preset", recipe.preset);
+        recipe.metadata(t, c);
         t.put("config", c.toString());
-        t.put("batch_size", c.batchSize());
-        t.put("learning_rate", c.learningRate());
-        t.put("epochs", c.epochs());
-        t.put("seed", c.seed());
-        t.put("classes", c.classes());
-        t.put("momentum", c.optimizer().momentum());
-        t.put("nesterov", c.optimizer().nesterov());
-        t.put("lr_schedule", c.optimizer().schedule().toString());
-        t.put("lr_decay", c.optimizer().decay());
-        t.put("lr_step_epochs", c.optimizer().stepEpochs());
-        t.put("weight_decay", c.optimizer().weightDecay());
-        t.put("validation_fraction", c.validationFraction());
-        t.put("patience", c.patience());
         t.put("eval_every", c.evalEvery());
         t.put("partitions", partitions);
         t.put("master", sc.master());
         t.put("checkpoint_every", checkpointEvery);
         t.put("from_scratch", fromScratch);
         ObjectNode d = meta.putObject("data");
-        fingerprint(d.putObject("train"), train);
-        fingerprint(d.putObject("test"), test);
+        TrainCommand.fingerprint(d.putObject("train"), train);
+        TrainCommand.fingerprint(d.putObject("test"), test);
         EpochMetrics last = result.returned();
         ObjectNode m = meta.putObject("metrics");
         m.put("epoch", last.epoch());
@@ -402,16 +384,6 @@ final class RetrainCommand implements Callable<Integer> {
             h.add(TrainCommand.MetricsWriter.toJson(e));
         }
         return meta;
-    }
-
-    static void fingerprint(ObjectNode node, LabeledIdxFiles f) {
-        node.put("images", f.imagesPath());
-        node.put("images_sha256", f.imagesSha256());
-        node.put("labels", f.labelsPath());
-        node.put("labels_sha256", f.labelsSha256());
-        node.put("count", f.count());
-        node.put("rows", f.rows());
-        node.put("cols", f.cols());
     }
 
     /** Default run ids: a digest of everything that determines the trained bits. */
