@@ -99,6 +99,12 @@ final class RunReport {
                 sections);
     }
 
+    /** Where the run ran, for the end of the configuration table: data, Spark, versions. */
+    static List<TrainingReport.Entry> whereEntries(JavaSparkContext sc, String dataDir, int partitions) {
+        return List.of(entry("data", dataDir), entry("Spark master", sc.master()), entry("partitions", partitions),
+                entry("Spark version", sc.version()), entry("shallownet version", Version.get()));
+    }
+
     static TrainingReport.Entry entry(String name, Object value) {
         return new TrainingReport.Entry(name, String.valueOf(value));
     }

@@ -162,12 +162,8 @@ final class TrainCommand implements Callable<Integer> {
                                                      String dataDir, String out) {
         List<TrainingReport.Entry> e = new ArrayList<>(recipe.reportEntries(c));
         e.add(RunReport.entry("init model", initModel == null ? "none (fresh weights)" : initModel));
-        e.add(RunReport.entry("data", dataDir));
         e.add(RunReport.entry("model out", out));
-        e.add(RunReport.entry("Spark master", sc.master()));
-        e.add(RunReport.entry("partitions", partitions));
-        e.add(RunReport.entry("Spark version", sc.version()));
-        e.add(RunReport.entry("shallownet version", Version.get()));
+        e.addAll(RunReport.whereEntries(sc, dataDir, partitions));
         return e;
     }
 
