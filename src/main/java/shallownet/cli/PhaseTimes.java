@@ -30,6 +30,16 @@ final class PhaseTimes {
         mark = System.nanoTime();
     }
 
+    /**
+     * Closes the training phase, split into the steps ({@code stepSeconds}, measured by the
+     * listener) and the rest (evaluations, checkpoints).
+     */
+    void training(double stepSeconds) {
+        double training = sinceLap();
+        add("training: steps", stepSeconds);
+        add("training: evaluations and the rest", training - stepSeconds);
+    }
+
     List<TrainingReport.Phase> phases() {
         return List.copyOf(phases);
     }

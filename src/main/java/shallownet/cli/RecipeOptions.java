@@ -1,23 +1,29 @@
 package shallownet.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Option;
+import shallownet.report.TrainingReport;
 import shallownet.train.LearningRateSchedule;
 import shallownet.train.TrainingConfig;
 
 /**
- * The training recipe's options as {@code retrain} takes them: the same names, meanings and
- * preset rules as {@code train}'s ({@link TrainCommand}), explicit options over the preset's values.
+ * The training recipe's options, defined once for {@code train} and {@code retrain}: the same
+ * names, meanings and preset rules, explicit options over the preset's values. Defaults files key
+ * them by command ({@code shallownet.train.seed}, {@code shallownet.retrain.seed}).
  */
 final class RecipeOptions {
 
-    @Option(names = "--hidden", description = "Hidden units (default: 64, or the champion's when warm-starting).")
+    @Option(names = "--hidden", description = "Hidden units (default: 64, or the starting model's: train's "
+            + "--init-model, retrain's champion when warm-starting).")
     Integer hidden;
 
     @Option(names = "--classes", defaultValue = "10", description = "Output classes; labels must be below (default: ${DEFAULT-VALUE}).")
     int classes;
 
-    @Option(names = "--preset", defaultValue = "seed", description = "Recipe: seed (the notebook's) or fast; "
-            + "options given explicitly override it (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--preset", defaultValue = "seed", description = "Recipe: seed (the notebook's) or fast "
+            + "(time to accuracy); options given explicitly override it (default: ${DEFAULT-VALUE}).")
     String preset;
 
     @Option(names = "--batch-size", description = "Minibatch size B (seed: 100).")
@@ -26,7 +32,7 @@ final class RecipeOptions {
     @Option(names = "--lr", description = "Learning rate gamma, normalised by the minibatch size (seed: 0.05).")
     Double lr;
 
-    @Option(names = "--epochs", description = "Epochs (seed: 5).")
+    @Option(names = "--epochs", description = "Epochs, or iterations with train's --full-batch (seed: 5).")
     Integer epochs;
 
     @Option(names = "--momentum", description = "Momentum mu in [0, 1); 0 is plain SGD (seed: 0).")
@@ -48,11 +54,11 @@ final class RecipeOptions {
     Double weightDecay;
 
     @Option(names = "--validation-fraction", defaultValue = "0", description = "Hold out this fraction of the "
-            + "training set and report its loss and error (default: ${DEFAULT-VALUE}).")
+            + "training set, drawn from the seed, and report its loss and error (default: ${DEFAULT-VALUE}).")
     double validationFraction;
 
-    @Option(names = "--patience", defaultValue = "0", description = "Early stopping after N evaluations without a "
-            + "better validation loss; needs --validation-fraction (default: off).")
+    @Option(names = "--patience", defaultValue = "0", description = "Early stopping: stop after N evaluations without "
+            + "a better validation loss and keep the best weights; needs --validation-fraction (default: off).")
     int patience;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the initial weights and of the minibatch order (default: ${DEFAULT-VALUE}).")
@@ -61,7 +67,18 @@ final class RecipeOptions {
     @Option(names = "--eval-every", defaultValue = "1", description = "Evaluate train and test sets every N epochs; 0: only after the last (default: ${DEFAULT-VALUE}).")
     int evalEvery;
 
+    /** The hidden size when no starting model settles it. */
+    int hiddenOrDefault() {
+        return hidden == null ? TrainingConfig.DEFAULT_HIDDEN : hidden;
+    }
+
+    /** Minibatch SGD with these options over the preset's values. */
     TrainingConfig recipe(int hiddenUnits) {
+        return recipe(hiddenUnits, false);
+    }
+
+    /** The options over the preset's values; {@code fullBatch}: gradient descent on the whole set. */
+    TrainingConfig recipe(int hiddenUnits, boolean fullBatch) {
         Preset p = Preset.parse(preset);
         TrainingConfig.Optimizer o = p.optimizer;
         TrainingConfig.Optimizer optimizer = new TrainingConfig.Optimizer(
@@ -72,7 +89,62 @@ final class RecipeOptions {
                 lrStepEpochs != null ? lrStepEpochs : o.stepEpochs(),
                 weightDecay != null ? weightDecay : o.weightDecay());
         return new TrainingConfig(hiddenUnits, batchSize != null ? batchSize : p.batchSize,
-                lr != null ? lr : p.learningRate, epochs != null ? epochs : p.epochs, seed, false, evalEvery,
+                lr != null ? lr : p.learningRate, epochs != null ? epochs : p.epochs, seed, fullBatch, evalEvery,
                 classes, optimizer, validationFraction, patience);
+    }
+
+    /** The recipe in one line, for the log and the report. */
+    static String describe(TrainingConfig c) {
+        TrainingConfig.Optimizer o = c.optimizer();
+        String method = o.momentum() == 0 ? "SGD" : String.format("SGD with %s momentum %s",
+                o.nesterov() ? "Nesterov" : "classical", o.momentum());
+        String extras = (o.schedule() == LearningRateSchedule.CONSTANT ? "" : ", " + o.schedule() + " schedule")
+                + (o.weightDecay() > 0 ? ", weight decay " + o.weightDecay() : "")
+                + (c.validationFraction() > 0 ? ", validation fraction " + c.validationFraction() : "")
+                + (c.patience() > 0 ? ", patience " + c.patience() : "");
+        return c.fullBatch()
+                ? String.format("full-batch gradient descent, lr %s, %d iterations, seed %d%s", c.learningRate(), c.epochs(), c.seed(), extras)
+                : String.format("minibatch %s, B=%d, lr %s, %d epochs, seed %d%s", method, c.batchSize(), c.learningRate(),
+                        c.epochs(), c.seed(), extras);
+    }
+
+    /** The recipe's fields of a model's {@code training} metadata, the same in both commands. */
+    void metadata(ObjectNode t, TrainingConfig c) {
+        t.put("method", c.fullBatch() ? "full_batch_gradient_descent" : "minibatch_sgd");
+        t.put("preset", preset);
+        t.put("batch_size", c.batchSize());
+        t.put("learning_rate", c.learningRate());
+        t.put("epochs", c.epochs());
+        t.put("seed", c.seed());
+        t.put("classes", c.classes());
+        t.put("momentum", c.optimizer().momentum());
+        t.put("nesterov", c.optimizer().nesterov());
+        t.put("lr_schedule", c.optimizer().schedule().toString());
+        t.put("lr_decay", c.optimizer().decay());
+        t.put("lr_step_epochs", c.optimizer().stepEpochs());
+        t.put("weight_decay", c.optimizer().weightDecay());
+        t.put("validation_fraction", c.validationFraction());
+        t.put("patience", c.patience());
+    }
+
+    /** The recipe's rows of a report's configuration table. */
+    List<TrainingReport.Entry> reportEntries(TrainingConfig c) {
+        TrainingConfig.Optimizer o = c.optimizer();
+        List<TrainingReport.Entry> e = new ArrayList<>();
+        e.add(RunReport.entry("method", describe(c)));
+        e.add(RunReport.entry("preset", preset));
+        e.add(RunReport.entry("network", c.hidden() + " hidden units, " + c.classes() + " classes"));
+        e.add(RunReport.entry("batch size", c.fullBatch() ? "full batch" : c.batchSize()));
+        e.add(RunReport.entry("learning rate", c.learningRate()));
+        e.add(RunReport.entry(c.fullBatch() ? "iterations" : "epochs", c.epochs()));
+        e.add(RunReport.entry("momentum", o.momentum() + (o.nesterov() ? " (Nesterov)" : "")));
+        e.add(RunReport.entry("learning-rate schedule", o.schedule()));
+        e.add(RunReport.entry("weight decay", o.weightDecay()));
+        e.add(RunReport.entry("validation fraction", c.validationFraction()));
+        e.add(RunReport.entry("patience", c.patience()));
+        e.add(RunReport.entry("evaluate every (--eval-every)", c.evalEvery() == 0 ? "only after the last"
+                : String.valueOf(c.evalEvery())));
+        e.add(RunReport.entry("seed", c.seed()));
+        return e;
     }
 }

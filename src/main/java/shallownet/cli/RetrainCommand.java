@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
@@ -25,6 +28,7 @@ import shallownet.model.SavedModel;
 import shallownet.net.EvalSums;
 import shallownet.net.NetworkShape;
 import shallownet.net.WeightInit;
+import shallownet.report.TrainingReport;
 import shallownet.store.ModelStore;
 import shallownet.store.QualityGate;
 import shallownet.store.RunCheckpoints;
@@ -35,7 +39,6 @@ import shallownet.train.EpochMetrics;
 import shallownet.train.SparkBackend;
 import shallownet.train.Trainer;
 import shallownet.train.TrainingConfig;
-import shallownet.train.TrainingListener;
 import shallownet.train.TrainingState;
 
 /**
@@ -62,6 +65,9 @@ final class RetrainCommand implements Callable<Integer> {
 
     @Mixin
     RecipeOptions recipe;
+
+    @Mixin
+    RunOutputOptions output;
 
     @Option(names = "--data", description = "Data directory with the four MNIST-layout IDX files, raw or .gz "
             + "(default: data/mnist, fetched when missing).")
@@ -92,12 +98,18 @@ final class RetrainCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     double maxLossFactor;
 
+    /** Wall time of the run's phases, for the report. */
+    private final PhaseTimes phases = new PhaseTimes();
+    /** The --data directory as resolved (fetched when missing). */
+    private String dataDir;
+
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
         String startedAt = Instant.now().toString();
         QualityGate gate = new QualityGate(maxTestError, maxRegression);
-        recipe.recipe(recipe.hidden == null ? TrainingConfig.DEFAULT_HIDDEN : recipe.hidden);
+        recipe.recipe(recipe.hiddenOrDefault());
+        output.check(common.quiet);
         if (checkpointEvery < 0) {
             throw new IllegalArgumentException("--checkpoint-every must be >= 0, got " + checkpointEvery);
         }
@@ -110,22 +122,25 @@ final class RetrainCommand implements Callable<Integer> {
 
         // Everything that can be wrong with the input is found here, before the store is touched
         // and before Spark starts.
-        String dataDir = DataLocation.resolve(data, common.quiet);
+        dataDir = DataLocation.resolve(data, common.quiet);
         Configuration hadoop = DriverHadoopConf.get();
         LabeledIdxFiles trainFiles = DataDirectory.train(hadoop, dataDir, recipe.classes);
         LabeledIdxFiles testFiles = DataDirectory.test(hadoop, dataDir, recipe.classes);
-        if (testFiles.pixelsPerImage() != trainFiles.pixelsPerImage()) {
-            throw BadInputException.about(testFiles.imagesPath(), "images are " + testFiles.rows() + "x"
-                    + testFiles.cols() + ", the training images " + trainFiles.rows() + "x" + trainFiles.cols());
+        DataDirectory.checkSameImageSize(trainFiles, testFiles);
+        if (output.report != null) {
+            RunReport.checkWritable(hadoop, output.report);
         }
         ModelStore store = ModelStore.at(hadoop, storeOptions.store);
         Plan plan = plan(store, trainFiles);
+        phases.lap("validate input files (SHA-256)");
 
         try (JavaSparkContext sc = spark.start("shallownet retrain")) {
+            phases.lap("start Spark");
             int partitions = spark.partitions(sc);
             String id = runId != null ? runId : RunIds.derive(plan.key(trainFiles, testFiles, partitions));
             try (StoreLock lock = store.lock().runId(id).command("retrain").timeout(storeOptions.lockTimeout())
                     .waitFor(storeOptions.lockWait()).acquire()) {
+                phases.lap("take the store's lock");
                 // Another run may have promoted while this one waited for the lock: start from,
                 // and compare with, the champion as it is now.
                 Plan now = plan(store, trainFiles);
@@ -187,8 +202,7 @@ final class RetrainCommand implements Callable<Integer> {
             checkFits(store, championVersion.get(), champion, trainFiles);
             initial = champion.params();
         } else {
-            shape = new NetworkShape(trainFiles.pixelsPerImage(),
-                    recipe.hidden == null ? TrainingConfig.DEFAULT_HIDDEN : recipe.hidden, recipe.classes);
+            shape = new NetworkShape(trainFiles.pixelsPerImage(), recipe.hiddenOrDefault(), recipe.classes);
             initial = WeightInit.initShallow(shape, recipe.seed);
         }
         String start = warm ? "champion " + ModelStore.name(championVersion.get()) + " sha256 "
@@ -220,6 +234,7 @@ final class RetrainCommand implements Callable<Integer> {
         JavaRDD<SampleBlock> test = BlockRdds.load(sc, testFiles, partitions, "test set");
         train.count();
         test.count();
+        phases.lap("load and cache the data");
         double championError = Double.NaN;
         if (champion != null && champion.shape().inputs() == shape.inputs()
                 && champion.shape().outputs() == shape.outputs()) {
@@ -228,12 +243,14 @@ final class RetrainCommand implements Callable<Integer> {
             championError = c.errorPercent();
             info("champion {} on this test set: loss {} error {} %", ModelStore.name(championVersion.get()),
                     String.format("%.6f", c.loss()), String.format("%.3f", championError));
+            phases.lap("evaluate the champion");
         }
 
         Optional<ModelStore.VersionInfo> saved = store.versionOfRun(id);
         int version;
         double candidateError;
         QualityGate.Verdict verdict;
+        Trainer.Result result = null; // stays null when an earlier attempt already wrote the version
         if (saved.isPresent()) {
             // Killed after writing its version: the training is done, only the gate remains.
             version = saved.get().version();
@@ -247,18 +264,9 @@ final class RetrainCommand implements Callable<Integer> {
             SparkBackend backend = new SparkBackend(sc, shape, train, trainFiles.count(), test);
             DivergenceGuard guard = new DivergenceGuard(maxLossFactor);
             resume.ifPresent(s -> guard.initialLoss(s.history().get(0).trainLoss()));
-            Trainer trainer = new Trainer(config, shape, backend, new TrainingListener() {
-                @Override
-                public void onStep(StepProgress step) {
-                    guard.onStep(step);
-                }
-
-                @Override
-                public void onEpoch(EpochMetrics m) {
-                    info(EpochLine.format(m, config));
-                    guard.onEpoch(m);
-                }
-            });
+            RunListener listener = new RunListener(config, output.progress, common.quiet,
+                    new TrainCommand.MetricsWriter(sc.hadoopConfiguration(), null), guard);
+            Trainer trainer = new Trainer(config, shape, backend, listener);
             if (checkpointEvery > 0) {
                 trainer.checkpointEvery(checkpointEvery, s -> {
                     try {
@@ -268,17 +276,20 @@ final class RetrainCommand implements Callable<Integer> {
                     }
                 });
             }
-            Trainer.Result result;
             try {
                 result = resume.isPresent() ? trainer.resume(resume.get()) : trainer.train(initial);
             } catch (DivergedException e) {
+                listener.done();
                 summary.put("status", "diverged");
                 summary.put("error", e.getMessage());
                 summary.put("exit_code", Main.EXIT_DIVERGED);
                 summary.put("promoted", false);
                 finish(store, summary, started, Main.EXIT_DIVERGED);
                 throw e;
+            } finally {
+                listener.done();
             }
+            phases.training(listener.stepSeconds());
             EpochMetrics m = result.returned();
             candidateError = m.testErrorPct();
             verdict = gate.judge(candidateError, championError);
@@ -287,6 +298,7 @@ final class RetrainCommand implements Callable<Integer> {
             lock.checkStillHeld();
             version = store.addVersion(shape, result.params(), meta);
             info("version {} written: test error {} %", ModelStore.name(version), String.format("%.3f", candidateError));
+            phases.lap("write the version");
         }
         summary.put("version", ModelStore.name(version));
         summary.put("candidate_test_error_pct", candidateError);
@@ -310,13 +322,70 @@ final class RetrainCommand implements Callable<Integer> {
             summary.put("promoted", false);
             code = Main.EXIT_NOT_PROMOTED;
         }
-        summary.put("champion", store.champion().map(ModelStore::name).orElse(null));
+        phases.lap("quality gate and promotion");
+        String championNow = store.champion().map(ModelStore::name).orElse(null);
+        summary.put("champion", championNow);
+        if (output.report != null) {
+            report(sc, store, id, start, shape, test, config, partitions, trainFiles, testFiles, result, version,
+                    verdict, championVersion, championNow, summary);
+        }
         ObjectNode outcome = ModelFiles.json().createObjectNode();
         outcome.put("version", ModelStore.name(version));
         outcome.put("promoted", verdict.passed());
         outcome.put("exit_code", code);
         run.finish(outcome);
         return finish(store, summary, started, code);
+    }
+
+    /**
+     * The HTML report, also for a candidate the gate rejected. The model's fate is settled by now,
+     * so a report that cannot be written is a warning (and {@code report_error} in the summary),
+     * not a failed run.
+     */
+    private void report(JavaSparkContext sc, ModelStore store, String id, String start, NetworkShape shape,
+                        JavaRDD<SampleBlock> test, TrainingConfig config, int partitions, LabeledIdxFiles trainFiles,
+                        LabeledIdxFiles testFiles, Trainer.Result result, int version, QualityGate.Verdict verdict,
+                        Optional<Integer> championBefore, String championNow, ObjectNode summary) {
+        if (result == null) {
+            LOG.warn("no report: an earlier attempt of run {} trained version {}; this one only judged it", id,
+                    ModelStore.name(version));
+            return;
+        }
+        String name = ModelStore.name(version);
+        String before = championBefore.map(ModelStore::name).orElse("none");
+        List<TrainingReport.Entry> gateRows = List.of(
+                RunReport.entry("verdict", verdict.passed() ? "passed" : "failed"),
+                RunReport.entry("reason", verdict.reason()),
+                RunReport.entry("candidate test error", String.format(Locale.ROOT, "%.2f %%", verdict.candidateErrorPct())),
+                RunReport.entry("champion test error, same test set", Double.isNaN(verdict.championErrorPct())
+                        ? "none (no champion)" : String.format(Locale.ROOT, "%.2f %% (%s)", verdict.championErrorPct(), before)),
+                RunReport.entry("maximum test error (--max-test-error)",
+                        String.format(Locale.ROOT, "%.2f %%", verdict.gate().maxTestErrorPct())),
+                RunReport.entry("maximum regression (--max-regression)",
+                        String.format(Locale.ROOT, "%.2f points", verdict.gate().maxRegressionPct())),
+                RunReport.entry("version", name),
+                RunReport.entry("outcome", verdict.passed() ? "promoted: the champion is now " + name
+                        : "not promoted: " + name + " kept as a rejected candidate, the champion stays " + before),
+                RunReport.entry("champion after the run", championNow == null ? "none" : championNow),
+                RunReport.entry("run id", id),
+                RunReport.entry("started from", start));
+        List<TrainingReport.Entry> options = new ArrayList<>(recipe.reportEntries(config));
+        options.add(RunReport.entry("store", storeOptions.store));
+        options.add(RunReport.entry("from scratch (--from-scratch)", fromScratch));
+        options.add(RunReport.entry("checkpoint every (steps)", checkpointEvery));
+        options.add(RunReport.entry("max loss factor (divergence guard)", maxLossFactor));
+        options.addAll(RunReport.whereEntries(sc, dataDir, partitions));
+        try {
+            RunReport.evaluateAndWrite(sc, sc.hadoopConfiguration(), output.report, "shallownet retrain report",
+                    shape, test, config, options, trainFiles, testFiles, result, phases,
+                    store.root() + "/versions/" + name,
+                    List.of(new TrainingReport.Section("gate", "Quality gate and promotion", gateRows)));
+            summary.put("report", output.report);
+            info("report written to {}", output.report);
+        } catch (RuntimeException e) {
+            LOG.warn("could not write the report {}: {}", output.report, e.getMessage());
+            summary.put("report_error", String.valueOf(e.getMessage()));
+        }
     }
 
     private int finish(ModelStore store, ObjectNode summary, long started, int code) throws java.io.IOException {
@@ -365,30 +434,16 @@ final class RetrainCommand implements Callable<Integer> {
         s.put("champion_at_training", championVersion.map(ModelStore::name).orElse(null));
         s.set("gate", verdict.toJson());
         ObjectNode t = meta.putObject("training");
-        t.put("method", "minibatch_sgd");
-        t.put("preset", recipe.preset);
+        recipe.metadata(t, c);
         t.put("config", c.toString());
-        t.put("batch_size", c.batchSize());
-        t.put("learning_rate", c.learningRate());
-        t.put("epochs", c.epochs());
-        t.put("seed", c.seed());
-        t.put("classes", c.classes());
-        t.put("momentum", c.optimizer().momentum());
-        t.put("nesterov", c.optimizer().nesterov());
-        t.put("lr_schedule", c.optimizer().schedule().toString());
-        t.put("lr_decay", c.optimizer().decay());
-        t.put("lr_step_epochs", c.optimizer().stepEpochs());
-        t.put("weight_decay", c.optimizer().weightDecay());
-        t.put("validation_fraction", c.validationFraction());
-        t.put("patience", c.patience());
         t.put("eval_every", c.evalEvery());
         t.put("partitions", partitions);
         t.put("master", sc.master());
         t.put("checkpoint_every", checkpointEvery);
         t.put("from_scratch", fromScratch);
         ObjectNode d = meta.putObject("data");
-        fingerprint(d.putObject("train"), train);
-        fingerprint(d.putObject("test"), test);
+        TrainCommand.fingerprint(d.putObject("train"), train);
+        TrainCommand.fingerprint(d.putObject("test"), test);
         EpochMetrics last = result.returned();
         ObjectNode m = meta.putObject("metrics");
         m.put("epoch", last.epoch());
@@ -402,16 +457,6 @@ final class RetrainCommand implements Callable<Integer> {
             h.add(TrainCommand.MetricsWriter.toJson(e));
         }
         return meta;
-    }
-
-    static void fingerprint(ObjectNode node, LabeledIdxFiles f) {
-        node.put("images", f.imagesPath());
-        node.put("images_sha256", f.imagesSha256());
-        node.put("labels", f.labelsPath());
-        node.put("labels_sha256", f.labelsSha256());
-        node.put("count", f.count());
-        node.put("rows", f.rows());
-        node.put("cols", f.cols());
     }
 
     /** Default run ids: a digest of everything that determines the trained bits. */

@@ -12,7 +12,12 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import shallownet.BadInputException;
 import shallownet.HadoopFiles;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import shallownet.data.SampleBlock;
 import shallownet.idx.LabeledIdxFiles;
+import shallownet.net.NetworkShape;
+import shallownet.train.SparkBackend;
 import shallownet.net.EvalSums;
 import shallownet.report.ReportHtml;
 import shallownet.report.TrainingReport;
@@ -36,9 +41,30 @@ final class RunReport {
      * @param options   the run's options as shown in the configuration table, in order
      * @param finalTest the test set evaluated at the returned weights (the confusion matrix)
      */
+    /**
+     * Evaluates the returned weights on the test set (confusion matrix, misclassified digits: two
+     * Spark passes, timed as a phase) and writes the report to {@code path}.
+     *
+     * @param sections extra sections shown under the headline figures (e.g. retrain's gate), may be empty
+     */
+    static void evaluateAndWrite(JavaSparkContext sc, Configuration conf, String path, String title,
+                                 NetworkShape shape, JavaRDD<SampleBlock> testSet, TrainingConfig config,
+                                 List<TrainingReport.Entry> options, LabeledIdxFiles train, LabeledIdxFiles test,
+                                 Trainer.Result result, PhaseTimes phases, String model,
+                                 List<TrainingReport.Section> sections) {
+        EvalSums finalTest = SparkBackend.evaluate(sc, shape, testSet, result.params(),
+                "report: evaluate the returned weights on the test set");
+        MisclassifiedSamples wrong = SparkBackend.misclassified(sc, shape, testSet, result.params(), DIGITS,
+                "report: collect misclassified test digits");
+        phases.lap("report: test-set passes");
+        write(conf, path, build(title, config, options, train, test, result, finalTest, wrong, phases.phases(), model,
+                sections));
+    }
+
     static TrainingReport build(String title, TrainingConfig config, List<TrainingReport.Entry> options,
                                 LabeledIdxFiles train, LabeledIdxFiles test, Trainer.Result result, EvalSums finalTest,
-                                MisclassifiedSamples misclassified, List<TrainingReport.Phase> phases, String model) {
+                                MisclassifiedSamples misclassified, List<TrainingReport.Phase> phases, String model,
+                                List<TrainingReport.Section> sections) {
         int k = finalTest.classes();
         long[][] confusion = new long[k][k];
         for (int t = 0; t < k; t++) {
@@ -69,7 +95,14 @@ final class RunReport {
                 fingerprint("training labels", train.labelsPath(), train.labelsSha256(), train),
                 fingerprint("test images", test.imagesPath(), test.imagesSha256(), test),
                 fingerprint("test labels", test.labelsPath(), test.labelsSha256(), test));
-        return new TrainingReport(title, summary, options, data, result.history(), unit, confusion, digits, phases);
+        return new TrainingReport(title, summary, options, data, result.history(), unit, confusion, digits, phases,
+                sections);
+    }
+
+    /** Where the run ran, for the end of the configuration table: data, Spark, versions. */
+    static List<TrainingReport.Entry> whereEntries(JavaSparkContext sc, String dataDir, int partitions) {
+        return List.of(entry("data", dataDir), entry("Spark master", sc.master()), entry("partitions", partitions),
+                entry("Spark version", sc.version()), entry("shallownet version", Version.get()));
     }
 
     static TrainingReport.Entry entry(String name, Object value) {

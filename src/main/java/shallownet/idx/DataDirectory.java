@@ -67,4 +67,12 @@ public final class DataDirectory {
         return LabeledIdxFiles.validate(conf, locate(conf, dir, TEST_IMAGES), locate(conf, dir, TEST_LABELS), classes);
     }
 
+
+    /** The test set's images must have the training images' size: the network has one input per pixel. */
+    public static void checkSameImageSize(LabeledIdxFiles train, LabeledIdxFiles test) {
+        if (test.pixelsPerImage() != train.pixelsPerImage()) {
+            throw BadInputException.about(test.imagesPath(), "images are " + test.rows() + "x" + test.cols()
+                    + ", the training images " + train.rows() + "x" + train.cols());
+        }
+    }
 }

@@ -33,6 +33,12 @@ public final class ReportHtml {
             b.append("<div><dt>").append(esc(e.name())).append("</dt><dd>").append(esc(e.value())).append("</dd></div>");
         }
         b.append("</dl></header>\n");
+        for (TrainingReport.Section s : r.sections()) {
+            b.append("<section id=\"").append(s.id()).append("\" class=\"extra\"><h2>").append(esc(s.heading()))
+                    .append("</h2>\n");
+            tableBody(b, s.id() + "-table", List.of("item", "value"), rows(s.entries()));
+            b.append("</section>\n");
+        }
         curves(b, r);
         confusion(b, r);
         misclassified(b, r);
@@ -217,7 +223,7 @@ public final class ReportHtml {
             table{border-collapse:collapse;font-size:13px;margin:8px 0}
             th,td{border-bottom:1px solid #eee;padding:3px 10px;text-align:right}
             th{background:#f6f6f6;font-weight:600}
-            #configuration-table td,#data-table td,#phases td,#configuration-table th,#data-table th,#phases th{text-align:left}
+            #configuration-table td,#data-table td,#phases td,#configuration-table th,#data-table th,#phases th,section.extra td,section.extra th{text-align:left}
             #data-table td:last-child{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:11px}
             .digits{display:flex;flex-wrap:wrap;gap:10px}
             .digit{text-align:center;width:64px}

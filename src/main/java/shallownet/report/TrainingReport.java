@@ -15,12 +15,22 @@ import shallownet.train.EpochMetrics;
  * @param confusion     test-set counts, {@code confusion[true][predicted]}, of the returned weights
  * @param misclassified the first misclassified test samples, by index
  * @param phases        wall time of each phase of the run, in order
+ * @param sections      further tables shown under the headline figures, e.g. a retrain's quality gate and
+ *                      promotion; empty for a plain training run
  */
 public record TrainingReport(String title, List<Entry> summary, List<Entry> configuration, List<Fingerprint> data,
                              List<EpochMetrics> history, String epochUnit, long[][] confusion,
-                             List<Digit> misclassified, List<Phase> phases) {
+                             List<Digit> misclassified, List<Phase> phases, List<Section> sections) {
+
+    /** A report without further sections. */
+    public TrainingReport(String title, List<Entry> summary, List<Entry> configuration, List<Fingerprint> data,
+                          List<EpochMetrics> history, String epochUnit, long[][] confusion,
+                          List<Digit> misclassified, List<Phase> phases) {
+        this(title, summary, configuration, data, history, epochUnit, confusion, misclassified, phases, List.of());
+    }
 
     public TrainingReport {
+        sections = List.copyOf(sections);
         for (long[] row : confusion) {
             if (row.length != confusion.length) {
                 throw new IllegalArgumentException("confusion matrix must be square, got a row of " + row.length
@@ -39,6 +49,19 @@ public record TrainingReport(String title, List<Entry> summary, List<Entry> conf
 
     /** A test sample: its index in the test set, pixels (row-major uint8), true and predicted label. */
     public record Digit(int index, byte[] pixels, int rows, int cols, int trueLabel, int predicted) {
+    }
+
+    /**
+     * A table of labelled values under its own heading; {@code id} names the section and its table
+     * in the page (letters, digits and '-').
+     */
+    public record Section(String id, String heading, List<Entry> entries) {
+        public Section {
+            if (!id.matches("[a-z][a-z0-9-]*")) {
+                throw new IllegalArgumentException("section id must be lower-case letters, digits and '-', got " + id);
+            }
+            entries = List.copyOf(entries);
+        }
     }
 
     /** A phase of the run and its wall time. */

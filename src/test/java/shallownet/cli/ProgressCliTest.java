@@ -6,18 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LogEvent;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.config.LoggerConfig;
-import org.apache.logging.log4j.core.config.Property;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import shallownet.testutil.IdxFixtures;
 
@@ -31,33 +22,9 @@ class ProgressCliTest {
     @TempDir
     Path tmp;
 
-    private final List<String> logged = Collections.synchronizedList(new ArrayList<>());
-    private AbstractAppender appender;
-
-    @BeforeEach
-    void catchLogLines() {
-        LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
-        appender = new AbstractAppender("progress-test", null, null, true, Property.EMPTY_ARRAY) {
-            @Override
-            public void append(LogEvent event) {
-                if (event.getLevel().isMoreSpecificThan(Level.INFO)) {
-                    logged.add(event.getMessage().getFormattedMessage());
-                }
-            }
-        };
-        appender.start();
-        ctx.getConfiguration().getLoggerConfig("shallownet").addAppender(appender, Level.INFO, null);
-        ctx.updateLoggers();
-    }
-
-    @AfterEach
-    void release() {
-        LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
-        LoggerConfig config = ctx.getConfiguration().getLoggerConfig("shallownet");
-        config.removeAppender(appender.getName());
-        ctx.updateLoggers();
-        appender.stop();
-    }
+    @RegisterExtension
+    final CapturedLog log = new CapturedLog("progress-test");
+    private final List<String> logged = log.lines();
 
     private CliRunner.Outcome train(String... extra) {
         IdxFixtures.DataSet data = IdxFixtures.writeDataDirectory(tmp.resolve("data"), 300, 60, 4, 4, 10, false);

@@ -2,6 +2,7 @@ package shallownet.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -225,6 +226,27 @@ class ReportHtmlTest {
                 "a 0 % error has no logarithm");
         double[][] e = points(z, "error-chart", "test");
         assertEquals(LineChart.HEIGHT - 40, e[1][1], 0.05, "0 % on the x axis");
+    }
+
+    @Test
+    void extraSectionsComeUnderTheHeadlineEscapedAndAPlainReportHasNone() throws Exception {
+        TrainingReport r = report(false, CONFUSION, List.of());
+        assertEquals(0, nodes(parse(ReportHtml.render(r)), "//section[@class='extra']").getLength());
+        TrainingReport withGate = new TrainingReport(r.title(), r.summary(), r.configuration(), r.data(), r.history(),
+                r.epochUnit(), r.confusion(), r.misclassified(), r.phases(), List.of(new TrainingReport.Section("gate",
+                "Quality gate & promotion", List.of(new TrainingReport.Entry("verdict", "failed"),
+                        new TrainingReport.Entry("reason", "test error 6.45 % is above the maximum <5.00 %>")))));
+        Document d = parse(ReportHtml.render(withGate));
+        NodeList sections = nodes(d, "//body/*[self::header or self::section]");
+        assertEquals("header", sections.item(0).getNodeName());
+        assertEquals("gate", ((Element) sections.item(1)).getAttribute("id"), "right under the headline");
+        assertEquals("Quality gate & promotion", nodes(d, "//section[@id='gate']/h2").item(0).getTextContent());
+        NodeList cells = nodes(d, "//table[@id='gate-table']/tbody/tr/td");
+        assertEquals("verdict", cells.item(0).getTextContent());
+        assertEquals("failed", cells.item(1).getTextContent());
+        assertEquals("test error 6.45 % is above the maximum <5.00 %>", cells.item(3).getTextContent());
+        assertThrows(IllegalArgumentException.class,
+                () -> new TrainingReport.Section("Gate Verdict", "x", List.of()));
     }
 
     private static List<Double> boxed(double[] v) {
