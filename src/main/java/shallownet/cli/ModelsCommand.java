@@ -114,8 +114,7 @@ final class ModelsCommand implements Callable<Integer> {
             ModelStore s = ModelStore.at(DriverHadoopConf.get(), storeOptions.store);
             int v = ModelStore.parseVersion(version);
             s.load(v);
-            try (StoreLock lock = s.lock().command("models promote").timeout(storeOptions.lockTimeout())
-                    .waitFor(storeOptions.lockWait()).acquire()) {
+            try (StoreLock lock = storeOptions.lock(s, "models promote").acquire()) {
                 ObjectNode p = s.promote(lock, v, "promote", reason);
                 System.out.println("champion is now " + ModelStore.name(v) + " (was " + p.path("previous").asText("none") + ")");
             }
@@ -154,8 +153,7 @@ final class ModelsCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             ModelStore s = ModelStore.at(DriverHadoopConf.get(), storeOptions.store);
-            try (StoreLock lock = s.lock().command("models rollback").timeout(storeOptions.lockTimeout())
-                    .waitFor(storeOptions.lockWait()).acquire()) {
+            try (StoreLock lock = storeOptions.lock(s, "models rollback").acquire()) {
                 int previous = rollbackTarget(s.promotions()).orElseThrow(
                         () -> BadInputException.about(s.root(), "has no previous champion to roll back to"));
                 ObjectNode p = s.promote(lock, previous, "rollback", reason);

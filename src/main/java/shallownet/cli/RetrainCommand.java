@@ -138,8 +138,7 @@ final class RetrainCommand implements Callable<Integer> {
             phases.lap("start Spark");
             int partitions = spark.partitions(sc);
             String id = runId != null ? runId : RunIds.derive(plan.key(trainFiles, testFiles, partitions));
-            try (StoreLock lock = store.lock().runId(id).command("retrain").timeout(storeOptions.lockTimeout())
-                    .waitFor(storeOptions.lockWait()).acquire()) {
+            try (StoreLock lock = storeOptions.lock(store, "retrain").runId(id).acquire()) {
                 phases.lap("take the store's lock");
                 // Another run may have promoted while this one waited for the lock: start from,
                 // and compare with, the champion as it is now.

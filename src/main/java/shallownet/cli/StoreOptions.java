@@ -2,6 +2,8 @@ package shallownet.cli;
 
 import java.time.Duration;
 import picocli.CommandLine.Option;
+import shallownet.store.ModelStore;
+import shallownet.store.StoreLock;
 
 /** Where the model store is and how its lock is taken. */
 final class StoreOptions {
@@ -30,5 +32,10 @@ final class StoreOptions {
             throw new IllegalArgumentException("--lock-wait must be >= 0, got " + lockWaitSeconds);
         }
         return Duration.ofMillis((long) (lockWaitSeconds * 1000));
+    }
+
+    /** The store's lock for {@code command}, with this command line's timeout and wait. */
+    StoreLock.Builder lock(ModelStore store, String command) {
+        return store.lock().command(command).timeout(lockTimeout()).waitFor(lockWait());
     }
 }
