@@ -7,19 +7,25 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import shallownet.CommandFailure;
 import shallownet.model.ModelFiles;
 
 /**
- * The store's lock, a file {@code STORE/LOCK} created with {@code overwrite=false} (atomic on HDFS
- * and the local file system: of two creators exactly one succeeds). It holds its owner (host,
+ * The store's lock, a file {@code STORE/LOCK} that only one creator can create: on HDFS through
+ * {@code create(overwrite=false)}, which the NameNode makes atomic; on a local disk through
+ * {@code O_CREAT|O_EXCL} ({@link StandardOpenOption#CREATE_NEW}), because Hadoop's local file system
+ * checks for the file and then creates it, so racing creators all "succeed". It holds its owner (host,
  * pid, run id, command, start time, a random token) and its modification time is the heartbeat,
  * refreshed by a daemon thread. A lock whose heartbeat is older than the timeout, or whose owner
  * ran on this host under a pid that no longer exists, belongs to a dead run and is taken over.
@@ -88,7 +94,7 @@ public final class StoreLock implements AutoCloseable {
 
     static StoreLock acquire(ModelStore store, String runId, String command, Duration timeout, Duration wait)
             throws IOException, InterruptedException {
-        FileSystem fs = store.fs();
+        FileSystem fs = lockFileSystem(store);
         Path path = new Path(store.root(), FILE);
         fs.mkdirs(store.root());
         ObjectNode owner = ModelFiles.json().createObjectNode();
@@ -105,8 +111,13 @@ public final class StoreLock implements AutoCloseable {
                 return new StoreLock(store, path, owner, timeout);
             }
             Holder holder = Holder.read(fs, path);
-            if (holder != null && holder.dead(timeout)) {
-                takeOver(fs, path, holder);
+            if (holder == null) {
+                continue; // released between our attempt and the read: try again
+            }
+            if (holder.dead(timeout)) {
+                if (!takeOver(fs, path, holder, timeout)) {
+                    Thread.sleep(20); // another process is removing it
+                }
                 continue;
             }
             if (System.nanoTime() >= deadline) {
@@ -118,6 +129,15 @@ public final class StoreLock implements AutoCloseable {
     }
 
     private static boolean tryCreate(FileSystem fs, Path path, ObjectNode owner) throws IOException {
+        if (fs instanceof RawLocalFileSystem local) {
+            try {
+                Files.write(local.pathToFile(path).toPath(), owner.toString().getBytes(StandardCharsets.UTF_8),
+                        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                return true;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                return false;
+            }
+        }
         try (OutputStream out = fs.create(path, false)) {
             out.write(owner.toString().getBytes(StandardCharsets.UTF_8));
             return true;
@@ -133,20 +153,36 @@ public final class StoreLock implements AutoCloseable {
     }
 
     /**
-     * Moves the dead holder's lock aside (one rename succeeds) and checks that what moved is the
-     * dead holder's; if a live process took it over in between, its lock is put back.
+     * Removes a dead holder's lock so that the usual create decides who gets it next. Only the
+     * process that creates the claim file named after that holder may delete its lock, so two
+     * contenders never both remove a lock, and never a newer, live one: a holder's token is unique,
+     * and once its lock is gone no file with that token appears again. A claim left by a process
+     * killed during a takeover expires after the lock timeout.
+     *
+     * @return false if another process holds the claim
      */
-    private static void takeOver(FileSystem fs, Path path, Holder dead) throws IOException {
-        Path aside = new Path(path.getParent(), FILE + ".stale-" + UUID.randomUUID());
-        if (!fs.rename(path, aside)) {
-            return;
+    private static boolean takeOver(FileSystem fs, Path path, Holder dead, Duration timeout) throws IOException {
+        Path claim = new Path(path.getParent(), FILE + ".takeover-" + dead.identity());
+        ObjectNode by = ModelFiles.json().createObjectNode().put("pid", ProcessHandle.current().pid());
+        if (!tryCreate(fs, claim, by)) {
+            try {
+                if (System.currentTimeMillis() - fs.getFileStatus(claim).getModificationTime() > timeout.toMillis()) {
+                    fs.delete(claim, false);
+                }
+            } catch (FileNotFoundException e) {
+                // finished meanwhile
+            }
+            return false;
         }
-        Holder moved = Holder.read(fs, aside);
-        if (moved != null && !dead.token().equals(moved.token()) && !fs.exists(path)) {
-            fs.rename(aside, path);
-            return;
+        try {
+            Holder now = Holder.read(fs, path);
+            if (now != null && now.identity().equals(dead.identity())) {
+                fs.delete(path, false);
+            }
+        } finally {
+            fs.delete(claim, false);
         }
-        fs.delete(aside, false);
+        return true;
     }
 
     private void beat(long everyMillis) {
@@ -154,7 +190,7 @@ public final class StoreLock implements AutoCloseable {
             try {
                 Thread.sleep(everyMillis);
                 if (!released) {
-                    store.fs().setTimes(path, System.currentTimeMillis(), -1);
+                    lockFileSystem(store).setTimes(path, System.currentTimeMillis(), -1);
                 }
             } catch (InterruptedException e) {
                 return;
@@ -170,7 +206,7 @@ public final class StoreLock implements AutoCloseable {
 
     /** Fails (exit code 4) if another process took the lock over, e.g. after a long pause of this one. */
     public void checkStillHeld() throws IOException {
-        Holder h = Holder.read(store.fs(), path);
+        Holder h = Holder.read(lockFileSystem(store), path);
         if (released || h == null || !h.token().equals(owner.path("token").asText())) {
             throw new CommandFailure(4, path + ": this run lost the store's lock" + (h == null ? "" : " to "
                     + h.describe()) + "; nothing was promoted");
@@ -181,10 +217,18 @@ public final class StoreLock implements AutoCloseable {
     public void close() throws IOException {
         released = true;
         heartbeat.interrupt();
-        Holder h = Holder.read(store.fs(), path);
+        Holder h = Holder.read(lockFileSystem(store), path);
         if (h != null && h.token().equals(owner.path("token").asText())) {
-            store.fs().delete(path, false);
+            lockFileSystem(store).delete(path, false);
         }
+    }
+
+    /**
+     * The file system the lock lives on; for a local store, the raw one: no {@code .crc} side file,
+     * which a reader could otherwise catch half-written and take for corruption.
+     */
+    private static FileSystem lockFileSystem(ModelStore store) {
+        return store.fs() instanceof LocalFileSystem local ? local.getRawFileSystem() : store.fs();
     }
 
     static String hostName() {
@@ -220,6 +264,12 @@ public final class StoreLock implements AutoCloseable {
 
         String token() {
             return owner.path("token").asText("");
+        }
+
+        /** Names this lock file among all that ever existed: its random token, or for a half-written one its time. */
+        String identity() {
+            String t = token().replaceAll("[^A-Za-z0-9-]", "");
+            return t.isEmpty() ? "unnamed-" + heartbeatMillis : t;
         }
 
         boolean dead(Duration timeout) {

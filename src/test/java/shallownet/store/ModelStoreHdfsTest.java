@@ -95,6 +95,26 @@ class ModelStoreHdfsTest {
     }
 
     @Test
+    void ofManyAcquirersOnHdfsExactlyOneGetsTheLockAlsoWhenTakingOverAStaleOne() throws Exception {
+        ModelStore s = ModelStore.at(conf, url("/stores/race"));
+        LockRace.assertExactlyOneWinsEachRound(s, 8, 10, java.time.Duration.ofSeconds(60), () -> { });
+        FileSystem fs = hdfs.getFileSystem();
+        org.apache.hadoop.fs.Path lock = new org.apache.hadoop.fs.Path("/stores/race/LOCK");
+        LockRace.assertExactlyOneWinsEachRound(s, 8, 10, java.time.Duration.ofSeconds(60), () -> {
+            try (var out = fs.create(lock, false)) {
+                out.write(("{\"host\":\"elsewhere\",\"pid\":1,\"run_id\":\"gone\",\"token\":\""
+                        + java.util.UUID.randomUUID() + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            fs.setTimes(lock, System.currentTimeMillis() - 120_000, -1);
+        });
+        List<String> left = new ArrayList<>();
+        for (FileStatus st : fs.listStatus(new org.apache.hadoop.fs.Path("/stores/race"))) {
+            left.add(st.getPath().getName());
+        }
+        assertEquals(List.of(), left, "no lock and no takeover claim left");
+    }
+
+    @Test
     void aStaleLockOnHdfsIsTakenOverAfterTheTimeout() throws Exception {
         ModelStore s = ModelStore.at(conf, url("/stores/b"));
         FileSystem fs = hdfs.getFileSystem();

@@ -125,6 +125,27 @@ class ModelStoreTest {
     }
 
     @Test
+    void ofManyAcquirersStartedTogetherExactlyOneGetsTheLock() throws Exception {
+        assertExactlyOneWinsEachRound(false);
+    }
+
+    @Test
+    void ofManyAcquirersTakingOverADeadRunsLockExactlyOneGetsIt() throws Exception {
+        assertExactlyOneWinsEachRound(true);
+    }
+
+    /** Rounds of 8 threads acquiring at once, on a free store or one whose lock a dead process left. */
+    private void assertExactlyOneWinsEachRound(boolean deadHolder) throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        LockRace.assertExactlyOneWinsEachRound(store(), 8, 200, Duration.ofMinutes(10), () -> {
+            if (deadHolder) {
+                writeLock(gone.pid(), StoreLock.hostName());
+            }
+        });
+    }
+
+    @Test
     void aWaitingHolderGetsTheLockOnceReleased() throws Exception {
         ModelStore s = store();
         StoreLock first = s.lock().runId("run-one").acquire();
@@ -183,7 +204,8 @@ class ModelStoreTest {
     private Path writeLock(long pid, String host) throws Exception {
         Path lock = tmp.resolve("store/LOCK");
         Files.createDirectories(lock.getParent());
-        Files.writeString(lock, "{\"host\":\"" + host + "\",\"pid\":" + pid + ",\"run_id\":\"dead\",\"token\":\"t\"}");
+        Files.writeString(lock, "{\"host\":\"" + host + "\",\"pid\":" + pid + ",\"run_id\":\"dead\",\"token\":\""
+                + java.util.UUID.randomUUID() + "\"}");
         return lock;
     }
 
