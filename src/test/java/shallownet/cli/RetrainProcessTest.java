@@ -32,7 +32,8 @@ import shallownet.testutil.MnistSlice;
  * flags, {@code local[2]}), on the first 3,000 training and 500 test digits of real MNIST
  * (30 steps per epoch): a run killed with SIGKILL in epoch 3 resumes from its checkpoint to the
  * same bytes as an uninterrupted run while CURRENT never moves; two runs started together on one
- * store promote once.
+ * store promote once; with {@code --lock-wait}, the second waits and then trains from the champion
+ * the first promoted.
  */
 class RetrainProcessTest {
 
@@ -207,5 +208,38 @@ class RetrainProcessTest {
         assertEquals("000001\n", StoreListing.read(store.resolve("CURRENT")));
         assertEquals(1, Files.readAllLines(store.resolve("promotions.jsonl")).size());
         assertNotEquals(null, StoreListing.read(store.resolve("history.jsonl")));
+    }
+
+    @Test
+    void aRunThatWaitsForTheLockTrainsFromTheChampionTheOtherPromoted() throws Exception {
+        Path store = tmp.resolve("store");
+        String[] args = {"--epochs", "2", "--partitions", "2", "--max-test-error", "100", "--max-regression", "100",
+            "--lock-wait", "600"};
+        Process a = start(tmp.resolve("a.log"), store, args);
+        Process b = start(tmp.resolve("b.log"), store, args);
+        try {
+            assertTrue(a.waitFor(10, TimeUnit.MINUTES));
+            assertTrue(b.waitFor(10, TimeUnit.MINUTES));
+        } finally {
+            a.destroyForcibly();
+            b.destroyForcibly();
+        }
+        String both = "a: " + log(tmp.resolve("a.log")) + "\nb: " + log(tmp.resolve("b.log"));
+        assertEquals(List.of(0, 0), List.of(a.exitValue(), b.exitValue()), both);
+        List<String> waited = Stream.of("a.log", "b.log").map(n -> log(tmp.resolve(n)))
+                .filter(l -> l.contains("the champion changed while waiting for the lock: now champion 000001"))
+                .toList();
+        assertEquals(1, waited.size(), "exactly one run waited and then started from the new champion:\n" + both);
+        assertTrue(waited.get(0).contains("champion is now 000002"), waited.get(0));
+        try (Stream<Path> s = Files.list(store.resolve("versions"))) {
+            assertEquals(List.of("000001", "000002"), s.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        assertTrue(Files.readString(store.resolve("versions/000002/model.json"))
+                .matches("(?s).*\"start\" : \"champion 000001 sha256 [0-9a-f]{64}\".*"), "the second warm-started");
+        List<String> promotions = Files.readAllLines(store.resolve("promotions.jsonl"));
+        assertEquals(2, promotions.size(), String.join("\n", promotions));
+        assertTrue(promotions.get(1).contains("\"previous\":\"000001\""), promotions.get(1));
+        assertEquals("000002\n", StoreListing.read(store.resolve("CURRENT")));
+        assertFalse(Files.exists(store.resolve("LOCK")), "lock released");
     }
 }
