@@ -224,6 +224,49 @@ class ClusterTest {
                 + driverOut.get(0).getParent().getParent().getFileName() + "): test error " + testError + " %");
     }
 
+    @Test
+    @Order(4)
+    void runsThroughTheSparkSubmitOfASparkHomeWithBin() throws Exception {
+        Path home = StandaloneCluster.sparkHomeWithBin(DIR.resolve("spark-home-with-bin"));
+        Path conf = StandaloneCluster.projectDir().resolve("conf");
+        List<String> cmd = List.of("bash", StandaloneCluster.projectDir().resolve("submit.sh").toString(), "evaluate",
+                "--master", cluster.masterUrl(), "--driver-memory", "1g", "--model", localModel.toString(),
+                "--data", RealMnist.dir(), "--partitions", "2");
+        Path log = DIR.resolve("spark-home-with-bin.log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().putAll(Map.of("SPARK_HOME", home.toString(), "SHALLOWNET_JAR", appJar.toString()));
+        Process p = pb.start();
+        try {
+            assertTrue(p.waitFor(300, TimeUnit.SECONDS), "evaluate did not finish in 5 minutes");
+        } finally {
+            if (p.isAlive()) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+        }
+        String out = Files.readString(log, StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), out);
+        double testError = localMeta.at("/metrics/test_error_pct").asDouble();
+        assertTrue(out.contains(String.format("error %.2f %%", testError)), out);
+
+        // submit.sh handed the job to bin/spark-submit, as README says, ...
+        List<String> given = Files.readAllLines(home.resolve("spark-submit-args.txt"));
+        assertEquals(conf.resolve("spark-defaults.conf").toString(), given.get(given.indexOf("--properties-file") + 1));
+        assertEquals(cluster.masterUrl(), given.get(given.indexOf("--master") + 1));
+        assertEquals("shallownet.cli.Main", given.get(given.indexOf("--class") + 1));
+        assertEquals(appJar.toString(), given.get(given.indexOf("--class") + 2));
+        // ... and Spark's launcher built the driver's JVM: the heap asked for, our driver options,
+        // and the module options that Spark (not submit.sh) adds on this path.
+        List<String> ran = Files.readAllLines(home.resolve("spark-submit-command.txt"));
+        assertTrue(ran.get(0).endsWith("/java"), ran.toString());
+        assertTrue(ran.contains("-Xmx1g"), ran.toString());
+        assertTrue(ran.contains("-Dshallownet.defaults=" + conf.resolve("shallownet-defaults.properties")), ran.toString());
+        assertTrue(ran.contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"), ran.toString());
+        System.out.println("cluster test: evaluate through bin/spark-submit of a SPARK_HOME with bin/ (Spark's launcher "
+                + "built a " + ran.size() + "-word driver command): test error " + testError + " %");
+    }
+
     /**
      * Model weights compared bit for bit: every partition folds its samples in the same order on
      * every JVM, and {@code GradientSum} merges the partial sums exactly (fixed point), so neither

@@ -49,6 +49,26 @@ public final class StandaloneCluster implements AutoCloseable {
         return projectDir().resolve("target/spark-home");
     }
 
+    /**
+     * A SPARK_HOME laid out like Spark's distribution, {@code bin/spark-submit} and {@code jars/}
+     * (a link to {@link #sparkHome()}'s), in {@code dir}. Its {@code bin/spark-submit} (a test
+     * resource) runs Spark's launcher as {@code bin/spark-class} does and records its arguments in
+     * {@code spark-submit-args.txt} and the command it ran in {@code spark-submit-command.txt}.
+     */
+    public static Path sparkHomeWithBin(Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("bin"));
+        Path script = dir.resolve("bin/spark-submit");
+        try (var in = StandaloneCluster.class.getResourceAsStream("spark-submit")) {
+            Files.copy(java.util.Objects.requireNonNull(in, "test resource spark-submit"), script,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        script.toFile().setExecutable(true);
+        Path jars = dir.resolve("jars");
+        Files.deleteIfExists(jars);
+        Files.createSymbolicLink(jars, sparkHome().resolve("jars").toAbsolutePath());
+        return dir;
+    }
+
     /** Starts a Master and {@code workers} Workers (1 core, 1 GB each) with their files in {@code dir}. */
     public static StandaloneCluster start(Path dir, int workers) throws IOException, InterruptedException {
         Files.createDirectories(dir);
