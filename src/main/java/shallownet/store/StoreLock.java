@@ -36,6 +36,8 @@ import shallownet.model.ModelFiles;
 public final class StoreLock implements AutoCloseable {
 
     public static final String FILE = "LOCK";
+    /** How long a new lock file may stay empty while its creator writes it before it counts as half-written. */
+    private static final long WRITING_MILLIS = 2_000;
 
     private final ModelStore store;
     private final Path path;
@@ -113,6 +115,10 @@ public final class StoreLock implements AutoCloseable {
             Holder holder = Holder.read(fs, path);
             if (holder == null) {
                 continue; // released between our attempt and the read: try again
+            }
+            if (holder.token().isEmpty() && System.currentTimeMillis() - holder.heartbeatMillis() < WRITING_MILLIS) {
+                Thread.sleep(10); // created a moment ago and not yet written by its creator: read it again
+                continue;
             }
             if (holder.dead(timeout)) {
                 if (!takeOver(fs, path, holder, timeout)) {
