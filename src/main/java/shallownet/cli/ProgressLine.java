@@ -6,7 +6,7 @@ import java.util.function.LongSupplier;
 
 /**
  * Progress within an epoch for people watching: steps done of the epoch's total, steps per
- * second, time left in the epoch and the running loss (the mean minibatch loss of the epoch so
+ * second over the last {@value #RATE_WINDOW} steps, time left in the epoch at that rate, and the running loss (the mean minibatch loss of the epoch so
  * far, in the notebook's eval_loss units). At a terminal ({@link Mode#LINE}) one line rewritten in
  * place with {@code \r}; elsewhere ({@link Mode#LOG}, e.g. cluster logs) a plain log line at most
  * every {@code logInterval}, so that logs stay short. The clock is a parameter so tests can drive it.
@@ -37,6 +37,11 @@ final class ProgressLine {
     /** Redraws of the terminal line at most this often: drawing every 30 ms step would only flicker. */
     static final long REDRAW_NANOS = 200_000_000L;
     private static final int BAR = 20;
+    /**
+     * Steps per second are measured over the last this many steps (2-3 s here), so that the slow
+     * steps of JIT warm-up soon stop weighing on the rate and the ETA, and a change of pace shows.
+     */
+    static final int RATE_WINDOW = 100;
 
     private final Mode mode;
     private final String unit;
@@ -48,8 +53,11 @@ final class ProgressLine {
     private final long logIntervalNanos;
 
     private int epoch = -1;
-    private long epochFirstStepAt;
     private int firstStep;
+    /** Ring of the last RATE_WINDOW + 1 steps of the epoch: when each ended, and its number. */
+    private final long[] endedAt = new long[RATE_WINDOW + 1];
+    private final int[] stepOf = new int[RATE_WINDOW + 1];
+    private int recorded;
     private double lossSum;
     private long samples;
     private long lastDrawAt;
@@ -85,14 +93,17 @@ final class ProgressLine {
             // The rate counts from the end of the epoch's first step seen, so that the time spent
             // evaluating between epochs (and the first step's warm-up) does not count as steps.
             this.epoch = epoch;
-            epochFirstStepAt = now;
             firstStep = step;
+            recorded = 0;
             lossSum = 0;
             samples = 0;
             lastLogAt = now;
         }
         lossSum += batchLossSum;
         samples += batchSamples;
+        endedAt[recorded % endedAt.length] = now;
+        stepOf[recorded % endedAt.length] = step;
+        recorded++;
         boolean last = step == steps;
         if (mode == Mode.LINE) {
             if (last || step == firstStep || now - lastDrawAt >= REDRAW_NANOS) {
@@ -117,10 +128,11 @@ final class ProgressLine {
         }
     }
 
-    /** Steps per second since the epoch's first step, or NaN before there is a second one. */
+    /** Steps per second over the window (since the epoch's first step if fewer), or NaN before a second step. */
     private double rate(int step, long now) {
-        int done = step - firstStep;
-        double seconds = (now - epochFirstStepAt) / 1e9;
+        int oldest = recorded > endedAt.length ? recorded % endedAt.length : 0;
+        int done = step - stepOf[oldest];
+        double seconds = (now - endedAt[oldest]) / 1e9;
         return done > 0 && seconds > 0 ? done / seconds : Double.NaN;
     }
 

@@ -85,6 +85,18 @@ class ProgressLineTest {
     }
 
     @Test
+    void theRateFollowsTheLastHundredStepsSoSlowWarmUpStepsStopCounting() {
+        ProgressLine p = progress(ProgressLine.Mode.LOG);
+        for (int s = 1; s <= 1000; s++) {
+            p.step(1, s, 1000, 1.0, 100);
+            now[0] += s < 250 ? ms(100) : ms(20);   // warm-up at 10 steps/s, then 50 steps/s
+        }
+        // The one line, at 30 s: step 505. Over the whole epoch so far that is 504 steps in 30 s
+        // (16.8 steps/s, ETA 29s); over the last 100 steps, 50 steps/s and 495 steps left.
+        assertEquals(List.of("epoch 1/5  505/1000 steps  50.0 steps/s  ETA 10s  loss 0.001000"), log);
+    }
+
+    @Test
     void logModeWritesAPlainLineAtMostEveryIntervalAndNotForTheLastStep() {
         ProgressLine p = progress(ProgressLine.Mode.LOG);
         for (int s = 1; s <= 1000; s++) {
