@@ -201,16 +201,8 @@ class ClusterTest {
                 "--conf", "spark.standalone.submit.waitAppCompletion=true",
                 "--model", localModel.toString(), "--data", RealMnist.dir(), "--partitions", "2"));
         Path log = DIR.resolve("cluster-deploy-mode.log");
-        Process p = start(cmd, log);
-        try {
-            assertTrue(p.waitFor(300, TimeUnit.SECONDS), "evaluate in cluster deploy mode did not finish in 5 minutes");
-        } finally {
-            if (p.isAlive()) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-            }
-        }
-        assertEquals(0, p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+        int exit = finish(start(cmd, log), 300, "evaluate in cluster deploy mode");
+        assertEquals(0, exit, Files.readString(log, StandardCharsets.UTF_8));
         List<Path> driverOut;
         try (var walk = Files.walk(workDirs, 3)) {
             driverOut = walk.filter(f -> f.getFileName().toString().equals("stdout")
@@ -233,20 +225,9 @@ class ClusterTest {
                 "--master", cluster.masterUrl(), "--driver-memory", "1g", "--model", localModel.toString(),
                 "--data", RealMnist.dir(), "--partitions", "2");
         Path log = DIR.resolve("spark-home-with-bin.log");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().putAll(Map.of("SPARK_HOME", home.toString(), "SHALLOWNET_JAR", appJar.toString()));
-        Process p = pb.start();
-        try {
-            assertTrue(p.waitFor(300, TimeUnit.SECONDS), "evaluate did not finish in 5 minutes");
-        } finally {
-            if (p.isAlive()) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-            }
-        }
+        int exit = finish(start(cmd, log, home), 300, "evaluate through bin/spark-submit");
         String out = Files.readString(log, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), out);
+        assertEquals(0, exit, out);
         double testError = localMeta.at("/metrics/test_error_pct").asDouble();
         assertTrue(out.contains(String.format("error %.2f %%", testError)), out);
 
@@ -300,16 +281,21 @@ class ClusterTest {
 
     private static Submitted submit(String name, String... args) throws IOException, InterruptedException {
         Path log = DIR.resolve(name + ".log");
-        Process p = start(submitCommand(args), log);
+        int exit = finish(start(submitCommand(args), log), 600, name);
+        return new Submitted(exit, Files.readString(log, StandardCharsets.UTF_8));
+    }
+
+    /** Waits for {@code p} and returns its exit code; past the limit, kills it and its children and fails. */
+    private static int finish(Process p, int seconds, String what) throws InterruptedException {
         try {
-            assertTrue(p.waitFor(600, TimeUnit.SECONDS), name + " did not finish in 10 minutes");
+            assertTrue(p.waitFor(seconds, TimeUnit.SECONDS), what + " did not finish in " + seconds + " s");
+            return p.exitValue();
         } finally {
             if (p.isAlive()) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
             }
         }
-        return new Submitted(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
     }
 
     /** {@code ./submit.sh COMMAND --master <the cluster> [recipe] ARGS}, as a user types it. */
@@ -322,10 +308,13 @@ class ClusterTest {
     }
 
     private static Process start(List<String> cmd, Path log) throws IOException {
+        return start(cmd, log, StandaloneCluster.sparkHome());
+    }
+
+    private static Process start(List<String> cmd, Path log, Path sparkHome) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().putAll(Map.of("SPARK_HOME", StandaloneCluster.sparkHome().toString(),
-                "SHALLOWNET_JAR", appJar.toString()));
+        pb.environment().putAll(Map.of("SPARK_HOME", sparkHome.toString(), "SHALLOWNET_JAR", appJar.toString()));
         return pb.start();
     }
 

@@ -76,6 +76,20 @@ class RetrainProcessTest {
         }
     }
 
+    /** Starts two identical {@code retrain}s on one store at once (logs a.log, b.log); their exit codes. */
+    private List<Integer> runTogether(Path store, String... args) throws Exception {
+        Process a = start(tmp.resolve("a.log"), store, args);
+        Process b = start(tmp.resolve("b.log"), store, args);
+        try {
+            assertTrue(a.waitFor(10, TimeUnit.MINUTES));
+            assertTrue(b.waitFor(10, TimeUnit.MINUTES));
+            return List.of(a.exitValue(), b.exitValue());
+        } finally {
+            a.destroyForcibly();
+            b.destroyForcibly();
+        }
+    }
+
     static String log(Path log) {
         try {
             return Files.readString(log);
@@ -187,18 +201,10 @@ class RetrainProcessTest {
     void twoRunsStartedTogetherPromoteOnce() throws Exception {
         Path store = tmp.resolve("store");
         String[] args = {"--epochs", "2", "--partitions", "2", "--max-test-error", "100"};
-        Process a = start(tmp.resolve("a.log"), store, args);
-        Process b = start(tmp.resolve("b.log"), store, args);
-        try {
-            assertTrue(a.waitFor(10, TimeUnit.MINUTES));
-            assertTrue(b.waitFor(10, TimeUnit.MINUTES));
-        } finally {
-            a.destroyForcibly();
-            b.destroyForcibly();
-        }
-        List<Integer> codes = Stream.of(a.exitValue(), b.exitValue()).sorted().toList();
+        List<Integer> exits = runTogether(store, args);
+        List<Integer> codes = exits.stream().sorted().toList();
         assertEquals(List.of(0, 4), codes, "a: " + log(tmp.resolve("a.log")) + "\nb: " + log(tmp.resolve("b.log")));
-        String loser = log(tmp.resolve(a.exitValue() == 4 ? "a.log" : "b.log"));
+        String loser = log(tmp.resolve(exits.get(0) == 4 ? "a.log" : "b.log"));
         assertTrue(loser.lines().anyMatch(l -> l.startsWith("error: ") && l.contains("LOCK: the store is locked by run")),
                 loser);
         try (Stream<Path> s = Files.list(store.resolve("versions"))) {
@@ -215,17 +221,9 @@ class RetrainProcessTest {
         Path store = tmp.resolve("store");
         String[] args = {"--epochs", "2", "--partitions", "2", "--max-test-error", "100", "--max-regression", "100",
             "--lock-wait", "600"};
-        Process a = start(tmp.resolve("a.log"), store, args);
-        Process b = start(tmp.resolve("b.log"), store, args);
-        try {
-            assertTrue(a.waitFor(10, TimeUnit.MINUTES));
-            assertTrue(b.waitFor(10, TimeUnit.MINUTES));
-        } finally {
-            a.destroyForcibly();
-            b.destroyForcibly();
-        }
+        List<Integer> exits = runTogether(store, args);
         String both = "a: " + log(tmp.resolve("a.log")) + "\nb: " + log(tmp.resolve("b.log"));
-        assertEquals(List.of(0, 0), List.of(a.exitValue(), b.exitValue()), both);
+        assertEquals(List.of(0, 0), exits, both);
         List<String> waited = Stream.of("a.log", "b.log").map(n -> log(tmp.resolve(n)))
                 .filter(l -> l.contains("the champion changed while waiting for the lock: now champion 000001"))
                 .toList();
