@@ -37,7 +37,7 @@ public final class StoreLock implements AutoCloseable {
 
     public static final String FILE = "LOCK";
     /** How long a new lock file may stay empty while its creator writes it before it counts as half-written. */
-    private static final long WRITING_MILLIS = 2_000;
+    private static final long WRITING_MILLIS = 5_000;
 
     private final ModelStore store;
     private final Path path;

@@ -201,6 +201,23 @@ class ModelStoreTest {
         }
     }
 
+    @Test
+    void anEmptyLockIsWaitedForBrieflyThenTreatedAsHalfWrittenByItsHeartbeat() throws Exception {
+        ModelStore s = store();
+        Path lock = tmp.resolve("store/LOCK");
+        Files.createDirectories(lock.getParent());
+        Files.createFile(lock);   // as left by a process killed between creating and writing it
+        long t0 = System.nanoTime();
+        CommandFailure f = assertThrows(CommandFailure.class, () -> s.lock().runId("mine").acquire());
+        double waited = (System.nanoTime() - t0) / 1e9;
+        assertEquals(4, f.exitCode());
+        assertTrue(waited >= 4.5 && waited < 60, "waited " + waited + " s for its creator to write it, then gave up");
+        Files.setLastModifiedTime(lock, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        try (StoreLock taken = s.lock().runId("mine").timeout(Duration.ofSeconds(30)).acquire()) {
+            assertEquals("mine", taken.owner().path("run_id").asText(), "its heartbeat expired: taken over");
+        }
+    }
+
     private Path writeLock(long pid, String host) throws Exception {
         Path lock = tmp.resolve("store/LOCK");
         Files.createDirectories(lock.getParent());
