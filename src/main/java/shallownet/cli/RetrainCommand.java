@@ -1,6 +1,5 @@
 package shallownet.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -19,7 +18,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import shallownet.BadInputException;
 import shallownet.CommandFailure;
-import shallownet.data.BlockRdds;
 import shallownet.data.SampleBlock;
 import shallownet.idx.DataDirectory;
 import shallownet.idx.LabeledIdxFiles;
@@ -228,11 +226,9 @@ final class RetrainCommand implements Callable<Integer> {
         info("run {} on store {} ({}), champion {}, starting from {}", id, storeOptions.store, sc.master(),
                 championVersion.map(ModelStore::name).orElse("none"), start);
 
-        sc.setJobDescription("load and cache the training and test sets");
-        JavaRDD<SampleBlock> train = BlockRdds.load(sc, trainFiles, partitions, "training set");
-        JavaRDD<SampleBlock> test = BlockRdds.load(sc, testFiles, partitions, "test set");
-        train.count();
-        test.count();
+        ModelMetadata.CachedSets sets = ModelMetadata.CachedSets.load(sc, trainFiles, testFiles, partitions);
+        JavaRDD<SampleBlock> train = sets.train();
+        JavaRDD<SampleBlock> test = sets.test();
         phases.lap("load and cache the data");
         double championError = Double.NaN;
         if (champion != null && champion.shape().inputs() == shape.inputs()
@@ -423,10 +419,7 @@ final class RetrainCommand implements Callable<Integer> {
     private ObjectNode metadata(JavaSparkContext sc, TrainingConfig c, int partitions, LabeledIdxFiles train,
                                 LabeledIdxFiles test, Trainer.Result result, String id, String start,
                                 QualityGate.Verdict verdict, Optional<Integer> championVersion) {
-        ObjectNode meta = ModelFiles.json().createObjectNode();
-        meta.put("created", Instant.now().toString());
-        meta.put("shallownet_version", Version.get());
-        meta.put("spark_version", sc.version());
+        ObjectNode meta = ModelMetadata.create(sc);
         ObjectNode s = meta.putObject("store");
         s.put("run_id", id);
         s.put("start", start);
@@ -440,21 +433,9 @@ final class RetrainCommand implements Callable<Integer> {
         t.put("master", sc.master());
         t.put("checkpoint_every", checkpointEvery);
         t.put("from_scratch", fromScratch);
-        ObjectNode d = meta.putObject("data");
-        TrainCommand.fingerprint(d.putObject("train"), train);
-        TrainCommand.fingerprint(d.putObject("test"), test);
-        EpochMetrics last = result.returned();
-        ObjectNode m = meta.putObject("metrics");
-        m.put("epoch", last.epoch());
-        m.put("train_loss", last.trainLoss());
-        m.put("train_error_pct", last.trainErrorPct());
-        m.put("test_loss", last.testLoss());
-        m.put("test_error_pct", last.testErrorPct());
-        m.put("seconds_training_this_attempt", result.seconds());
-        ArrayNode h = meta.putArray("history");
-        for (EpochMetrics e : result.history()) {
-            h.add(TrainCommand.MetricsWriter.toJson(e));
-        }
+        ModelMetadata.putData(meta, train, test);
+        ModelMetadata.putMetrics(meta, result.returned()).put("seconds_training_this_attempt", result.seconds());
+        ModelMetadata.putHistory(meta, result.history());
         return meta;
     }
 

@@ -1,6 +1,5 @@
 package shallownet.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,7 +20,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import shallownet.BadInputException;
 import shallownet.HadoopFiles;
-import shallownet.data.BlockRdds;
 import shallownet.data.SampleBlock;
 import shallownet.idx.DataDirectory;
 import shallownet.idx.LabeledIdxFiles;
@@ -107,11 +105,9 @@ final class TrainCommand implements Callable<Integer> {
             TrainingConfig config = recipe.recipe(shape.hidden(), fullBatch);
             int partitions = spark.partitions(sc);
             phases.lap("validate input files (SHA-256)");
-            sc.setJobDescription("load and cache the training and test sets");
-            JavaRDD<SampleBlock> train = BlockRdds.load(sc, trainFiles, partitions, "training set");
-            JavaRDD<SampleBlock> test = BlockRdds.load(sc, testFiles, partitions, "test set");
-            train.count();
-            test.count();
+            ModelMetadata.CachedSets sets = ModelMetadata.CachedSets.load(sc, trainFiles, testFiles, partitions);
+            JavaRDD<SampleBlock> train = sets.train();
+            JavaRDD<SampleBlock> test = sets.test();
             phases.lap("load and cache the data");
             if (!common.quiet) {
                 LOG.info("training a {} network on {} samples in {} partitions ({}), {}", shape, trainFiles.count(),
@@ -184,10 +180,7 @@ final class TrainCommand implements Callable<Integer> {
 
     private ObjectNode metadata(TrainingConfig c, JavaSparkContext sc, int partitions, LabeledIdxFiles train,
                                 LabeledIdxFiles test, Trainer.Result result, double total) {
-        ObjectNode meta = ModelFiles.json().createObjectNode();
-        meta.put("created", Instant.now().toString());
-        meta.put("shallownet_version", Version.get());
-        meta.put("spark_version", sc.version());
+        ObjectNode meta = ModelMetadata.create(sc);
         ObjectNode t = meta.putObject("training");
         recipe.metadata(t, c);
         t.put("best_epoch", result.bestEpoch() >= 0 ? result.bestEpoch() : result.last().epoch());
@@ -195,16 +188,9 @@ final class TrainCommand implements Callable<Integer> {
         t.put("partitions", partitions);
         t.put("master", sc.master());
         t.put("init_model", initModel);
-        ObjectNode d = meta.putObject("data");
-        fingerprint(d.putObject("train"), train);
-        fingerprint(d.putObject("test"), test);
+        ModelMetadata.putData(meta, train, test);
         EpochMetrics last = result.returned();
-        ObjectNode m = meta.putObject("metrics");
-        m.put("epoch", last.epoch());
-        m.put("train_loss", last.trainLoss());
-        m.put("train_error_pct", last.trainErrorPct());
-        m.put("test_loss", last.testLoss());
-        m.put("test_error_pct", last.testErrorPct());
+        ObjectNode m = ModelMetadata.putMetrics(meta, last);
         if (last.hasValidation()) {
             m.put("validation_loss", last.validationLoss());
             m.put("validation_error_pct", last.validationErrorPct());
@@ -213,21 +199,8 @@ final class TrainCommand implements Callable<Integer> {
         m.put("seconds_total", total);
         m.put("steps", result.steps().steps());
         m.put("step_median_ms", result.steps().medianMs());
-        ArrayNode h = meta.putArray("history");
-        for (EpochMetrics e : result.history()) {
-            h.add(MetricsWriter.toJson(e));
-        }
+        ModelMetadata.putHistory(meta, result.history());
         return meta;
-    }
-
-    static void fingerprint(ObjectNode node, LabeledIdxFiles f) {
-        node.put("images", f.imagesPath());
-        node.put("images_sha256", f.imagesSha256());
-        node.put("labels", f.labelsPath());
-        node.put("labels_sha256", f.labelsSha256());
-        node.put("count", f.count());
-        node.put("rows", f.rows());
-        node.put("cols", f.cols());
     }
 
     /** JSON Lines metrics, rewritten whole after each epoch so that a reader never sees half a line. */

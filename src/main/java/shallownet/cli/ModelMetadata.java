@@ -1,0 +1,81 @@
+package shallownet.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import shallownet.data.BlockRdds;
+import shallownet.data.SampleBlock;
+import shallownet.idx.LabeledIdxFiles;
+import shallownet.model.ModelFiles;
+import shallownet.train.EpochMetrics;
+
+/**
+ * The parts of a saved model's {@code model.json} that {@code train} and {@code retrain} write
+ * alike, in the order they appear; each command adds its own sections between them.
+ */
+final class ModelMetadata {
+
+    private ModelMetadata() {
+    }
+
+    /** When, and with which versions of shallownet and Spark. */
+    static ObjectNode create(JavaSparkContext sc) {
+        ObjectNode meta = ModelFiles.json().createObjectNode();
+        meta.put("created", Instant.now().toString());
+        meta.put("shallownet_version", Version.get());
+        meta.put("spark_version", sc.version());
+        return meta;
+    }
+
+    /** The {@code data} section: path, SHA-256 and size of each input file. */
+    static void putData(ObjectNode meta, LabeledIdxFiles train, LabeledIdxFiles test) {
+        ObjectNode d = meta.putObject("data");
+        fingerprint(d.putObject("train"), train);
+        fingerprint(d.putObject("test"), test);
+    }
+
+    private static void fingerprint(ObjectNode node, LabeledIdxFiles f) {
+        node.put("images", f.imagesPath());
+        node.put("images_sha256", f.imagesSha256());
+        node.put("labels", f.labelsPath());
+        node.put("labels_sha256", f.labelsSha256());
+        node.put("count", f.count());
+        node.put("rows", f.rows());
+        node.put("cols", f.cols());
+    }
+
+    /** The {@code metrics} section with the returned epoch's figures; the caller adds its own after them. */
+    static ObjectNode putMetrics(ObjectNode meta, EpochMetrics last) {
+        ObjectNode m = meta.putObject("metrics");
+        m.put("epoch", last.epoch());
+        m.put("train_loss", last.trainLoss());
+        m.put("train_error_pct", last.trainErrorPct());
+        m.put("test_loss", last.testLoss());
+        m.put("test_error_pct", last.testErrorPct());
+        return m;
+    }
+
+    /** The {@code history} section: every epoch's metrics. */
+    static void putHistory(ObjectNode meta, List<EpochMetrics> history) {
+        ArrayNode h = meta.putArray("history");
+        for (EpochMetrics e : history) {
+            h.add(TrainCommand.MetricsWriter.toJson(e));
+        }
+    }
+
+    /** The training and test sets, read into cached blocks now so that loading is timed apart from training. */
+    record CachedSets(JavaRDD<SampleBlock> train, JavaRDD<SampleBlock> test) {
+        static CachedSets load(JavaSparkContext sc, LabeledIdxFiles trainFiles, LabeledIdxFiles testFiles,
+                               int partitions) {
+            sc.setJobDescription("load and cache the training and test sets");
+            JavaRDD<SampleBlock> train = BlockRdds.load(sc, trainFiles, partitions, "training set");
+            JavaRDD<SampleBlock> test = BlockRdds.load(sc, testFiles, partitions, "test set");
+            train.count();
+            test.count();
+            return new CachedSets(train, test);
+        }
+    }
+}
