@@ -99,8 +99,24 @@ if [[ -z "$driver_memory" ]]; then
 fi
 if [[ -n "${SPARK_HOME:-}" ]]; then
   spark_classpath="$SPARK_HOME/jars/*"   # a SPARK_HOME without bin/: its jars only
+  yarn_jars="$SPARK_HOME/jars/*.jar"
 else
   spark_classpath="$(cat "$HERE/target/spark-classpath.txt")"
+  yarn_jars="${spark_classpath//:/,}"
+fi
+if [[ "$master" == yarn* ]]; then
+  # Spark's YARN client finds the cluster in HADOOP_CONF_DIR / YARN_CONF_DIR on its classpath (as
+  # bin/spark-class puts them there), and ships these files to the containers too.
+  for d in "${YARN_CONF_DIR:-}" "${HADOOP_CONF_DIR:-}"; do
+    [[ -n "$d" ]] && spark_classpath="$d:$spark_classpath"
+  done
+  # The containers need Spark's jars. Without a Spark installation there is no $SPARK_HOME/jars for
+  # Spark to upload, so name them: spark.yarn.jars uploads them with every application. Set
+  # spark.yarn.archive (one zip of them, put on HDFS once: README) to skip that upload.
+  if ! printf '%s\n' "${spark_args[@]}" | grep -q -e '^spark\.yarn\.jars=' -e '^spark\.yarn\.archive=' \
+     && ! grep -q -E '^[[:space:]]*spark\.yarn\.(jars|archive)[[:space:]=]' "$CONF/spark-defaults.conf"; then
+    spark_args+=(--conf "spark.yarn.jars=$yarn_jars")
+  fi
 fi
 # shellcheck disable=SC2086
 # --driver-memory and the module options also go to SparkSubmit: with --deploy-mode cluster the

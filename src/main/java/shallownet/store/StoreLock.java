@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileStatus;
@@ -43,12 +44,14 @@ public final class StoreLock implements AutoCloseable {
     private final Path path;
     private final ObjectNode owner;
     private final Thread heartbeat;
+    private final String tookOverFrom;
     private volatile boolean released;
 
-    private StoreLock(ModelStore store, Path path, ObjectNode owner, Duration timeout) {
+    private StoreLock(ModelStore store, Path path, ObjectNode owner, Duration timeout, String tookOverFrom) {
         this.store = store;
         this.path = path;
         this.owner = owner;
+        this.tookOverFrom = tookOverFrom;
         long every = Math.max(200, timeout.toMillis() / 4);
         this.heartbeat = new Thread(() -> beat(every), "store-lock-heartbeat");
         this.heartbeat.setDaemon(true);
@@ -62,6 +65,7 @@ public final class StoreLock implements AutoCloseable {
         private String command = "retrain";
         private Duration timeout = Duration.ofMinutes(10);
         private Duration wait = Duration.ZERO;
+        private Optional<YarnAttempt> yarn = YarnAttempt.current();
 
         Builder(ModelStore store) {
             this.store = store;
@@ -89,13 +93,19 @@ public final class StoreLock implements AutoCloseable {
             return this;
         }
 
+        /** Which YARN application attempt asks (default: this JVM's, if YARN started it). */
+        public Builder yarnAttempt(Optional<YarnAttempt> attempt) {
+            this.yarn = attempt;
+            return this;
+        }
+
         public StoreLock acquire() throws IOException, InterruptedException {
-            return StoreLock.acquire(store, runId, command, timeout, wait);
+            return StoreLock.acquire(store, runId, command, timeout, wait, yarn);
         }
     }
 
-    static StoreLock acquire(ModelStore store, String runId, String command, Duration timeout, Duration wait)
-            throws IOException, InterruptedException {
+    static StoreLock acquire(ModelStore store, String runId, String command, Duration timeout, Duration wait,
+                             Optional<YarnAttempt> yarn) throws IOException, InterruptedException {
         FileSystem fs = lockFileSystem(store);
         Path path = new Path(store.root(), FILE);
         fs.mkdirs(store.root());
@@ -107,10 +117,12 @@ public final class StoreLock implements AutoCloseable {
         owner.put("command", command);
         owner.put("started", Instant.now().toString());
         owner.put("token", UUID.randomUUID().toString());
+        yarn.ifPresent(y -> owner.put("yarn_application", y.applicationId()).put("yarn_attempt", y.attempt()));
         long deadline = System.nanoTime() + wait.toNanos();
+        String tookOver = null;
         while (true) {
             if (tryCreate(fs, path, owner)) {
-                return new StoreLock(store, path, owner, timeout);
+                return new StoreLock(store, path, owner, timeout, tookOver);
             }
             Holder holder = Holder.read(fs, path);
             if (holder == null) {
@@ -120,8 +132,10 @@ public final class StoreLock implements AutoCloseable {
                 Thread.sleep(10); // created a moment ago and not yet written by its creator: read it again
                 continue;
             }
-            if (holder.dead(timeout)) {
-                if (!takeOver(fs, path, holder, timeout)) {
+            if (holder.dead(timeout, yarn)) {
+                if (takeOver(fs, path, holder, timeout)) {
+                    tookOver = holder.describe();
+                } else {
                     Thread.sleep(20); // another process is removing it
                 }
                 continue;
@@ -210,6 +224,11 @@ public final class StoreLock implements AutoCloseable {
         return owner;
     }
 
+    /** The dead holder whose lock this acquisition removed before taking it, if it did. */
+    public Optional<String> tookOverFrom() {
+        return Optional.ofNullable(tookOverFrom);
+    }
+
     /** Fails (exit code 4) if another process took the lock over, e.g. after a long pause of this one. */
     public void checkStillHeld() throws IOException {
         Holder h = Holder.read(lockFileSystem(store), path);
@@ -278,8 +297,15 @@ public final class StoreLock implements AutoCloseable {
             return t.isEmpty() ? "unnamed-" + heartbeatMillis : t;
         }
 
-        boolean dead(Duration timeout) {
+        boolean dead(Duration timeout, Optional<YarnAttempt> asking) {
             if (System.currentTimeMillis() - heartbeatMillis > timeout.toMillis()) {
+                return true;
+            }
+            // An earlier attempt of the asker's own YARN application: YARN started the asker only
+            // after it held that attempt for dead, on whatever host it ran.
+            if (asking.isPresent() && owner.path("yarn_application").isTextual()
+                    && asking.get().supersedes(new YarnAttempt(owner.path("yarn_application").asText(),
+                    owner.path("yarn_attempt").asInt(Integer.MAX_VALUE)))) {
                 return true;
             }
             // Same host: a pid that no longer runs is a dead owner, no need to wait for the timeout.
@@ -291,7 +317,9 @@ public final class StoreLock implements AutoCloseable {
 
         String describe() {
             String run = owner.path("run_id").isTextual() ? "run " + owner.path("run_id").asText() + " " : "";
-            return run + "(" + owner.path("command").asText("?") + ", pid "
+            String yarn = owner.path("yarn_application").isTextual() ? ", attempt " + owner.path("yarn_attempt").asText("?")
+                    + " of " + owner.path("yarn_application").asText() : "";
+            return run + "(" + owner.path("command").asText("?") + yarn + ", pid "
                     + owner.path("pid").asText("?") + " on " + owner.path("host").asText("?") + ", started "
                     + owner.path("started").asText("?") + ", last heartbeat "
                     + Instant.ofEpochMilli(heartbeatMillis) + ")";

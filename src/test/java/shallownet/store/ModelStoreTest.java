@@ -188,6 +188,55 @@ class ModelStoreTest {
         }
     }
 
+    /**
+     * YARN's second attempt of an application (cluster deploy mode: the driver is the AM) finds
+     * the first attempt's lock with a fresh heartbeat, on another host, where no pid can be
+     * checked: it is taken over at once, not after the lock timeout. A lock of another
+     * application, or of the same attempt, is not.
+     */
+    @Test
+    void aLockOfAnEarlierAttemptOfTheSameYarnApplicationIsTakenOverAtOnce() throws Exception {
+        ModelStore s = store();
+        String app = "application_1764460000000_0007";
+        Path lock = tmp.resolve("store/LOCK");
+        Files.createDirectories(lock.getParent());
+        Files.writeString(lock, "{\"host\":\"node-3\",\"pid\":4242,\"run_id\":\"r\",\"command\":\"retrain\","
+                + "\"yarn_application\":\"" + app + "\",\"yarn_attempt\":1,\"token\":\"" + java.util.UUID.randomUUID() + "\"}");
+        Duration tenMinutes = Duration.ofMinutes(10);
+        CommandFailure other = assertThrows(CommandFailure.class, () -> s.lock().runId("r").timeout(tenMinutes)
+                .yarnAttempt(Optional.of(new YarnAttempt("application_1764460000000_0008", 2))).acquire());
+        assertEquals(4, other.exitCode());
+        assertTrue(other.getMessage().contains("attempt 1 of " + app), other.getMessage());
+        assertEquals(4, assertThrows(CommandFailure.class, () -> s.lock().runId("r").timeout(tenMinutes)
+                .yarnAttempt(Optional.of(new YarnAttempt(app, 1))).acquire()).exitCode());
+        assertEquals(4, assertThrows(CommandFailure.class, () -> s.lock().runId("r").timeout(tenMinutes)
+                .yarnAttempt(Optional.empty()).acquire()).exitCode());
+
+        long t0 = System.nanoTime();
+        try (StoreLock taken = s.lock().runId("r").timeout(tenMinutes)
+                .yarnAttempt(Optional.of(new YarnAttempt(app, 2))).acquire()) {
+            assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(5).toNanos(), "taken over without waiting");
+            assertEquals(2, taken.owner().path("yarn_attempt").asInt());
+            assertEquals(app, taken.owner().path("yarn_application").asText());
+            assertTrue(taken.tookOverFrom().orElseThrow().contains("attempt 1 of " + app), taken.tookOverFrom().toString());
+        }
+    }
+
+    @Test
+    void aYarnAttemptIsReadFromTheApplicationMastersContainerId() {
+        String app = "application_1764460000000_0007";
+        assertEquals(Optional.of(new YarnAttempt(app, 2)),
+                YarnAttempt.of(app, Map.of("CONTAINER_ID", "container_1764460000000_0007_02_000001")));
+        assertEquals(Optional.of(new YarnAttempt(app, 3)),
+                YarnAttempt.of(app, Map.of("CONTAINER_ID", "container_e17_1764460000000_0007_03_000001")));
+        // Not a YARN driver (client mode, local, standalone), or an id of another application.
+        assertEquals(Optional.empty(), YarnAttempt.of(null, Map.of("CONTAINER_ID", "container_1764460000000_0007_02_000001")));
+        assertEquals(Optional.empty(), YarnAttempt.of(app, Map.of()));
+        assertEquals(Optional.empty(), YarnAttempt.of(app, Map.of("CONTAINER_ID", "container_1764460000000_0009_02_000001")));
+        assertFalse(new YarnAttempt(app, 2).supersedes(new YarnAttempt(app, 2)));
+        assertTrue(new YarnAttempt(app, 2).supersedes(new YarnAttempt(app, 1)));
+    }
+
     @Test
     void aLockWithAnOldHeartbeatExpiresAfterTheTimeout() throws Exception {
         ModelStore s = store();
