@@ -26,8 +26,21 @@ public final class Main {
     public static final int EXIT_LOCK_HELD = 4;
     public static final int EXIT_DIVERGED = 5;
 
-    public static void main(String[] args) {
-        System.exit(run(args));
+    public static void main(String[] args) throws org.apache.spark.SparkUserAppException {
+        int code = run(args);
+        // In YARN cluster deploy mode this JVM is the ApplicationMaster, which reports the outcome
+        // to YARN when main returns or throws. System.exit there, even exit(0), reports the
+        // application FAILED ("Shutdown hook called before final status was reported") and makes
+        // YARN start another attempt. So return for success, and hand a failure's exit code to
+        // the AM as Spark's own runners do (it reports FAILED with "User application exited with
+        // status N"). The property is set by Spark's ApplicationMaster in cluster mode only.
+        if (System.getProperty("spark.yarn.app.id") != null) {
+            if (code != EXIT_OK) {
+                throw new org.apache.spark.SparkUserAppException(code, null);
+            }
+            return;
+        }
+        System.exit(code);
     }
 
     /** Runs a command in this JVM and returns its exit code (tests call this). */

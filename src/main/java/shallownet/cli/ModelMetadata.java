@@ -30,6 +30,24 @@ final class ModelMetadata {
         return meta;
     }
 
+    /**
+     * Which Spark application ran: its id (YARN's {@code application_...} on YARN, where the logs
+     * are found by it) and, for a driver that the cluster restarts (YARN cluster mode), the attempt.
+     */
+    static ObjectNode putApplication(ObjectNode node, JavaSparkContext sc) {
+        node.put("spark_application_id", sc.sc().applicationId());
+        if (sc.sc().applicationAttemptId().isDefined()) {
+            node.put("spark_application_attempt", sc.sc().applicationAttemptId().get());
+        }
+        return node;
+    }
+
+    /** The application as the log lines name it: its id, and its attempt if there are attempts. */
+    static String describeApplication(JavaSparkContext sc) {
+        return "application " + sc.sc().applicationId()
+                + (sc.sc().applicationAttemptId().isDefined() ? " attempt " + sc.sc().applicationAttemptId().get() : "");
+    }
+
     /** The {@code data} section: path, SHA-256 and size of each input file. */
     static void putData(ObjectNode meta, LabeledIdxFiles train, LabeledIdxFiles test) {
         ObjectNode d = meta.putObject("data");

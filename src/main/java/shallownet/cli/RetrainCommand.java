@@ -138,6 +138,7 @@ final class RetrainCommand implements Callable<Integer> {
             String id = runId != null ? runId : RunIds.derive(plan.key(trainFiles, testFiles, partitions));
             try (StoreLock lock = storeOptions.lock(store, "retrain").runId(id).acquire()) {
                 phases.lap("take the store's lock");
+                lock.tookOverFrom().ifPresent(dead -> info("took over the store's lock from a dead run: {}", dead));
                 // Another run may have promoted while this one waited for the lock: start from,
                 // and compare with, the champion as it is now.
                 Plan now = plan(store, trainFiles);
@@ -149,6 +150,7 @@ final class RetrainCommand implements Callable<Integer> {
                 ObjectNode summary = ModelFiles.json().createObjectNode();
                 summary.put("run_id", id);
                 summary.put("started", startedAt);
+                ModelMetadata.putApplication(summary, sc);
                 summary.put("store", storeOptions.store);
                 summary.put("start", plan.start());
                 try {
@@ -223,8 +225,8 @@ final class RetrainCommand implements Callable<Integer> {
             summary.set("outcome", finished);
             return finish(store, summary, started, finished.path("exit_code").asInt(Main.EXIT_OK));
         }
-        info("run {} on store {} ({}), champion {}, starting from {}", id, storeOptions.store, sc.master(),
-                championVersion.map(ModelStore::name).orElse("none"), start);
+        info("run {} on store {} ({}, {}), champion {}, starting from {}", id, storeOptions.store, sc.master(),
+                ModelMetadata.describeApplication(sc), championVersion.map(ModelStore::name).orElse("none"), start);
 
         ModelMetadata.CachedSets sets = ModelMetadata.CachedSets.load(sc, trainFiles, testFiles, partitions);
         JavaRDD<SampleBlock> train = sets.train();
@@ -431,6 +433,7 @@ final class RetrainCommand implements Callable<Integer> {
         t.put("eval_every", c.evalEvery());
         t.put("partitions", partitions);
         t.put("master", sc.master());
+        ModelMetadata.putApplication(t, sc);
         t.put("checkpoint_every", checkpointEvery);
         t.put("from_scratch", fromScratch);
         ModelMetadata.putData(meta, train, test);

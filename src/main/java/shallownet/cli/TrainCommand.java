@@ -110,8 +110,8 @@ final class TrainCommand implements Callable<Integer> {
             JavaRDD<SampleBlock> test = sets.test();
             phases.lap("load and cache the data");
             if (!common.quiet) {
-                LOG.info("training a {} network on {} samples in {} partitions ({}), {}", shape, trainFiles.count(),
-                        partitions, sc.master(), RecipeOptions.describe(config));
+                LOG.info("training a {} network on {} samples in {} partitions ({}, {}), {}", shape, trainFiles.count(),
+                        partitions, sc.master(), ModelMetadata.describeApplication(sc), RecipeOptions.describe(config));
             }
             MetricsWriter metrics = new MetricsWriter(hadoop, metricsOut);
             RunListener listener = new RunListener(config, output.progress, common.quiet, metrics);
@@ -128,7 +128,7 @@ final class TrainCommand implements Callable<Integer> {
             ObjectNode meta = metadata(config, sc, partitions, trainFiles, testFiles, result, total);
             ModelFiles.save(hadoop, out, shape, result.params(), meta, overwrite);
             phases.lap("write the model");
-            metrics.last(result.returned(), out, total);
+            metrics.last(result.returned(), out, total, sc);
             if (output.report != null) {
                 RunReport.evaluateAndWrite(sc, hadoop, output.report, "shallownet training report", shape, test,
                         config, reportOptions(config, sc, partitions, dataDir, out), trainFiles, testFiles, result,
@@ -187,6 +187,7 @@ final class TrainCommand implements Callable<Integer> {
         t.put("stopped_early", result.stoppedEarly());
         t.put("partitions", partitions);
         t.put("master", sc.master());
+        ModelMetadata.putApplication(t, sc);
         t.put("init_model", initModel);
         ModelMetadata.putData(meta, train, test);
         EpochMetrics last = result.returned();
@@ -233,12 +234,13 @@ final class TrainCommand implements Callable<Integer> {
             append(toJson(m));
         }
 
-        void last(EpochMetrics m, String model, double total) {
+        void last(EpochMetrics m, String model, double total, JavaSparkContext sc) {
             ObjectNode o = ModelFiles.json().createObjectNode();
             o.put("final", true);
             o.setAll(toJson(m));
             o.put("model", model);
             o.put("seconds_total", total);
+            ModelMetadata.putApplication(o, sc);
             append(o);
         }
 
