@@ -180,12 +180,27 @@ public final class YarnCluster implements AutoCloseable {
         List<Long> pids = new ArrayList<>();
         ProcessHandle.allProcesses().forEach(p -> {
             String cmd = StandaloneCluster.commandLine(p.pid());
-            if (cmd.contains(mainClass) && (appId == null || cmd.contains(appId)) && p.isAlive()) {
+            // The JVM itself, not the bash of launch_container.sh whose command line names it too.
+            if (!cmd.startsWith("/") || !cmd.split(" ", 2)[0].endsWith("/java")) {
+                return;
+            }
+            // The AM's command line does not name its application; its working directory does
+            // (.../appcache/APPLICATION_ID/CONTAINER_ID).
+            if (cmd.contains(mainClass) && (appId == null || cmd.contains(appId) || workDir(p.pid()).contains(appId))
+                    && p.isAlive()) {
                 pids.add(p.pid());
             }
         });
         seen.addAll(pids);
         return pids;
+    }
+
+    private static String workDir(long pid) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc", String.valueOf(pid), "cwd")).toString();
+        } catch (IOException | UnsupportedOperationException gone) {
+            return "";
+        }
     }
 
     /** Stops YARN (which kills its containers) and HDFS; fails if a container JVM outlived it. */
