@@ -56,6 +56,8 @@ class YarnTest {
     private static Path localModel;
     private static JsonNode localMeta;
     private static String hdfsModel;
+    /** Spark's jars as one archive on HDFS, as README says to set up scheduled runs (spark.yarn.archive). */
+    private static String archive;
 
     @BeforeAll
     static void startYarnAndTrainTheReference() throws Exception {
@@ -70,6 +72,15 @@ class YarnTest {
             fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(RealMnist.gz(name).toString()),
                     new org.apache.hadoop.fs.Path("/mnist/" + name + ".gz"));
         }
+        // README: "jar --create --no-compress --file target/spark-jars.zip -C target/spark-home/jars ."
+        Path zip = DIR.resolve("spark-jars.zip");
+        Process jar = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jar").toString(), "--create",
+                "--no-compress", "--file", zip.toString(), "-C", StandaloneCluster.sparkHome().resolve("jars").toString(),
+                ".").inheritIO().start();
+        assertEquals(0, jar.waitFor(), "jar --create");
+        fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(zip.toString()),
+                new org.apache.hadoop.fs.Path("/apps/spark/spark-jars-4.2.0.zip"));
+        archive = yarn.hdfsUri() + "/apps/spark/spark-jars-4.2.0.zip";
         localModel = DIR.resolve("models/local");
         List<String> args = new ArrayList<>(List.of("train", "--data", mnist, "--master", "local[2]",
                 "--model-out", localModel.toString()));
@@ -119,10 +130,11 @@ class YarnTest {
     @Test
     @Order(2)
     void survivesAnExecutorContainerKilledMidEpoch() throws Exception {
-        Path model = DIR.resolve("models/executor-killed");
+        // A path without a scheme is on the cluster's default file system, HDFS here.
+        String model = "/models/executor-killed";
         Path log = DIR.resolve("executor-killed.log");
-        Process p = start(submitCommand("train", "client", "--data", yarn.hdfsUri() + "/mnist",
-                "--model-out", model.toString()), log);
+        Process p = start(submitCommand("train", "client", "--conf", "spark.yarn.archive=" + archive,
+                "--data", "/mnist", "--model-out", model), log);
         try {
             waitFor(p, log, "shallownet: initial ", 600);
             String app = applicationId(Files.readString(log, StandardCharsets.UTF_8));
@@ -153,7 +165,7 @@ class YarnTest {
             assertEquals(0, exit, out);
             assertTrue(out.contains("epoch   1/1"), out);
             assertTrue(out.contains("Lost executor") || out.contains("lost executor"), out);
-            ClusterTest.compareWeights(Files.readAllBytes(model.resolve("weights.bin")),
+            ClusterTest.compareWeights(read(yarn.fs(), yarn.hdfsUri() + model + "/weights.bin"),
                     Files.readAllBytes(localModel.resolve("weights.bin")), "YARN, executor killed vs local[2]");
             System.out.printf("yarn test: executor container PID %d killed mid-epoch (client deploy mode); "
                     + "replacement %s%n", victim, replacement == null ? "not needed before the end"
@@ -182,7 +194,8 @@ class YarnTest {
 
         String store = yarn.hdfsUri() + "/stores/yarn";
         Path log = DIR.resolve("driver-killed.log");
-        Process p = start(submitCommand("retrain", "cluster", "--conf", "spark.yarn.maxAppAttempts=2",
+        Process p = start(submitCommand("retrain", "cluster", "--conf", "spark.yarn.archive=" + archive,
+                "--conf", "spark.yarn.maxAppAttempts=2",
                 "--store", store, "--data", yarn.hdfsUri() + "/mnist", "--checkpoint-every", "100",
                 "--lock-timeout", "600"), log);
         FileSystem fs = yarn.fs();
@@ -246,7 +259,8 @@ class YarnTest {
     void evaluatesOnYarnReadingTheModelBackFromHdfs() throws Exception {
         assertNotNull(hdfsModel, "the cluster-mode model of the first test");
         Path log = DIR.resolve("evaluate.log");
-        int exit = finish(start(submitCommand("evaluate", "client", "--model", hdfsModel, "--data",
+        int exit = finish(start(submitCommand("evaluate", "client", "--conf", "spark.yarn.archive=" + archive,
+                "--model", hdfsModel, "--data",
                 yarn.hdfsUri() + "/mnist"), log), 600, "evaluate on YARN");
         String out = Files.readString(log, StandardCharsets.UTF_8);
         assertEquals(0, exit, out);
@@ -254,6 +268,30 @@ class YarnTest {
         assertTrue(out.contains(String.format("error %.2f %%", testError)), out);
         System.out.println("yarn test: evaluate on YARN (" + applicationId(out) + ") read the model back from HDFS: "
                 + "test error " + testError + " %");
+    }
+
+    /**
+     * In cluster deploy mode the job's exit code reaches the scheduler as YARN's final status:
+     * submit.sh exits 1 for a failed application, and YARN's diagnostics (which submit.sh prints)
+     * carry the job's code.
+     */
+    @Test
+    @Order(5)
+    void aFailureInClusterDeployModeIsAFailedApplicationWithTheJobsExitCode() throws Exception {
+        Path log = DIR.resolve("bad-input-cluster-mode.log");
+        int exit = finish(start(submitCommand("evaluate", "cluster", "--conf", "spark.yarn.archive=" + archive,
+                "--conf", "spark.yarn.maxAppAttempts=1",
+                "--model", yarn.hdfsUri() + "/models/no-such-model", "--data", yarn.hdfsUri() + "/mnist"), log),
+                600, "evaluate a missing model in cluster deploy mode");
+        String client = Files.readString(log, StandardCharsets.UTF_8);
+        String app = applicationId(client);
+        assertEquals(1, exit, client);
+        assertTrue(client.contains("final status: FAILED"), client);
+        assertTrue(client.contains("User application exited with status 2"), client);
+        String driver = yarn.containerOutput(app);
+        assertTrue(driver.contains("error: " + yarn.hdfsUri() + "/models/no-such-model"), driver);
+        System.out.println("yarn test: a missing --model in cluster deploy mode: submit.sh exit " + exit
+                + ", YARN: final status FAILED, 'User application exited with status 2'");
     }
 
     /** {@code ./submit.sh COMMAND --master yarn --deploy-mode MODE [resources] [recipe] ARGS}, as a user types it. */
