@@ -121,6 +121,25 @@ public final class ModelFiles {
         }
     }
 
+    /**
+     * The network shape a model directory's {@code model.json} declares, checked as strictly as
+     * {@link #load} does, without reading the weights (to size a run before allocating it).
+     */
+    public static NetworkShape readShape(Configuration conf, String dir) throws IOException {
+        Path d = new Path(dir);
+        Path metaPath = new Path(d, METADATA);
+        FileSystem fs = HadoopFiles.of(d, conf);
+        if (!fs.exists(metaPath)) {
+            throw BadInputException.about(dir, fs.exists(d) ? "not a model directory: expected " + METADATA + " and "
+                    + WEIGHTS : "no such model directory");
+        }
+        try (InputStream in = fs.open(metaPath)) {
+            return architecture(metaPath, JSON.readTree(in).path("architecture"));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw BadInputException.about(metaPath, "not valid JSON (" + e.getOriginalMessage() + ")");
+        }
+    }
+
     public static SavedModel load(Configuration conf, String dir) throws IOException {
         Path d = new Path(dir);
         FileSystem fs = HadoopFiles.of(d, conf);
