@@ -8,7 +8,7 @@ public final class MemorySize {
     private MemorySize() {
     }
 
-    /** {@code bytes} in decimal units with one decimal: 1.0 GB is 10^9 bytes. */
+    /** {@code bytes} in decimal units with one decimal: 1.0 GB is 10^9 bytes, 1.0 TB 10^12. */
     public static String format(long bytes) {
         if (bytes < 1_000_000) {
             return String.format(Locale.ROOT, "%.1f KB", bytes / 1e3);
@@ -16,7 +16,10 @@ public final class MemorySize {
         if (bytes < 1_000_000_000) {
             return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
         }
-        return String.format(Locale.ROOT, "%.1f GB", bytes / 1e9);
+        if (bytes < 1_000_000_000_000L) {
+            return String.format(Locale.ROOT, "%.1f GB", bytes / 1e9);
+        }
+        return String.format(Locale.ROOT, "%.1f TB", bytes / 1e12);
     }
 
     /**
