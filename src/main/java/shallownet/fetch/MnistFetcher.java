@@ -199,7 +199,7 @@ public final class MnistFetcher {
         try {
             log.accept("fetching " + url);
             c = (HttpURLConnection) URI.create(url).toURL().openConnection();
-            c.setInstanceFollowRedirects(false); // a redirect could leave http(s)
+            // Redirects are followed as before: HttpURLConnection never follows one to another protocol.
             c.setConnectTimeout((int) Math.min(10_000, left));
             c.setReadTimeout((int) Math.min(30_000, left));
             c.setRequestProperty("User-Agent", "shallownet-fetch");
