@@ -196,6 +196,7 @@ public final class MnistFetcher {
         Path tmp = null;
         HttpURLConnection c = null;
         java.util.concurrent.ScheduledFuture<?> watchdog = null;
+        java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
         try {
             log.accept("fetching " + url);
             c = (HttpURLConnection) URI.create(url).toURL().openConnection();
@@ -206,7 +207,10 @@ public final class MnistFetcher {
             // The read timeout bounds one read, not the download: at the deadline the connection
             // is closed under the reading thread, whatever the server is doing.
             HttpURLConnection open = c;
-            watchdog = WATCHDOG.schedule(open::disconnect, left, TimeUnit.MILLISECONDS);
+            watchdog = WATCHDOG.schedule(() -> {
+                expired.set(true);
+                open.disconnect();
+            }, left, TimeUnit.MILLISECONDS);
             if (c.getResponseCode() != 200) {
                 failures.add(url + ": HTTP " + c.getResponseCode());
                 return Attempt.FAILED;
@@ -222,6 +226,10 @@ public final class MnistFetcher {
             try (InputStream in = c.getInputStream(); OutputStream out = Files.newOutputStream(tmp)) {
                 copyAtMost(in, out, cap, url);
             }
+            if (expired.get()) {
+                // Closing the connection may end the body as if complete: it is not.
+                throw new IOException("connection closed at the deadline");
+            }
             String sha = digestUncompressed(tmp, true, SIZE.get(name));
             if (!SHA256.get(name).equals(sha)) {
                 failures.add(url + ": wrong SHA-256 of the content " + sha + ", expected " + SHA256.get(name));
@@ -235,7 +243,7 @@ public final class MnistFetcher {
             failures.add(url + ": " + e + " (mirror unreachable, not asked for the other files)");
             return Attempt.UNREACHABLE;
         } catch (IOException | RuntimeException e) {
-            if (remainingMillis(deadline) <= 0) {
+            if (expired.get() || remainingMillis(deadline) <= 0) {
                 failures.add(url + ": stopped at the mirror's deadline of " + limits.mirrorDeadline().toSeconds()
                         + " s (" + e.getClass().getSimpleName() + "), not asked for the other files");
                 return Attempt.UNREACHABLE;
