@@ -125,6 +125,7 @@ final class RetrainCommand implements Callable<Integer> {
         LabeledIdxFiles trainFiles = DataDirectory.train(hadoop, dataDir, recipe.classes);
         LabeledIdxFiles testFiles = DataDirectory.test(hadoop, dataDir, recipe.classes);
         DataDirectory.checkSameImageSize(trainFiles, testFiles);
+        ResourceCheck.before(spark, recipe, false, trainFiles, null);
         if (output.report != null) {
             RunReport.checkWritable(hadoop, output.report);
         }

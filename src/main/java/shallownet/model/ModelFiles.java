@@ -17,6 +17,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import shallownet.BadInputException;
 import shallownet.HadoopFiles;
+import shallownet.MemorySize;
 import shallownet.net.NetworkShape;
 
 /**
@@ -120,6 +121,25 @@ public final class ModelFiles {
         }
     }
 
+    /**
+     * The network shape a model directory's {@code model.json} declares, checked as strictly as
+     * {@link #load} does, without reading the weights (to size a run before allocating it).
+     */
+    public static NetworkShape readShape(Configuration conf, String dir) throws IOException {
+        Path d = new Path(dir);
+        Path metaPath = new Path(d, METADATA);
+        FileSystem fs = HadoopFiles.of(d, conf);
+        if (!fs.exists(metaPath)) {
+            throw BadInputException.about(dir, fs.exists(d) ? "not a model directory: expected " + METADATA + " and "
+                    + WEIGHTS : "no such model directory");
+        }
+        try (InputStream in = fs.open(metaPath)) {
+            return architecture(metaPath, JSON.readTree(in).path("architecture"));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw BadInputException.about(metaPath, "not valid JSON (" + e.getOriginalMessage() + ")");
+        }
+    }
+
     public static SavedModel load(Configuration conf, String dir) throws IOException {
         Path d = new Path(dir);
         FileSystem fs = HadoopFiles.of(d, conf);
@@ -141,35 +161,116 @@ public final class ModelFiles {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw BadInputException.about(metaPath, "not valid JSON (" + e.getOriginalMessage() + ")");
         }
-        if (!FORMAT.equals(meta.path("format").asText()) || meta.path("format_version").asInt() != FORMAT_VERSION) {
+        JsonNode version = meta.path("format_version");
+        if (!FORMAT.equals(meta.path("format").asText()) || !version.isIntegralNumber()
+                || !version.canConvertToInt() || version.intValue() != FORMAT_VERSION) {
             throw BadInputException.about(metaPath, "unsupported model format: expected " + FORMAT + " version "
                     + FORMAT_VERSION + ", found " + meta.path("format").asText("?") + " version "
-                    + meta.path("format_version").asText("?"));
+                    + (version.isMissingNode() ? "?" : version.toString()));
         }
-        JsonNode arch = meta.path("architecture");
-        NetworkShape shape;
-        try {
-            shape = new NetworkShape(arch.path("inputs").asInt(), arch.path("hidden").asInt(), arch.path("outputs").asInt());
-        } catch (IllegalArgumentException e) {
-            throw BadInputException.about(metaPath, "bad architecture: " + e.getMessage());
+        NetworkShape shape = architecture(metaPath, meta.path("architecture"));
+        long count = shape.parameterCount();
+        JsonNode recordedCount = meta.path("weights").path("count");
+        if (!recordedCount.isMissingNode() && !(recordedCount.isIntegralNumber() && recordedCount.canConvertToLong()
+                && recordedCount.longValue() == count)) {
+            throw BadInputException.about(metaPath, "weights.count is " + recordedCount + ", but a " + shape
+                    + " network has " + count + " parameters");
         }
-        long expectedBytes = 4L * shape.parameterCount();
+        long expectedBytes = 4L * count;
         long actual = fs.getFileStatus(weightsPath).getLen();
         if (actual != expectedBytes) {
-            throw BadInputException.about(weightsPath, "expected " + expectedBytes + " bytes (" + shape.parameterCount()
+            throw BadInputException.about(weightsPath, "expected " + expectedBytes + " bytes (" + count
                     + " float32 for a " + shape + " network), found " + actual);
         }
-        byte[] bytes = new byte[(int) expectedBytes];
-        try (var in = fs.open(weightsPath)) {
-            in.readFully(0, bytes);
+        checkFitsInMemory(metaPath, shape, expectedBytes);
+        float[] params = new float[(int) count];
+        MessageDigest digest = newSha256();
+        try (InputStream in = fs.open(weightsPath)) {
+            readFloats(in, params, digest, weightsPath);
         }
-        String sha = sha256(bytes);
+        String sha = HexFormat.of().formatHex(digest.digest());
         String recorded = meta.path("weights").path("sha256").asText();
         if (!sha.equals(recorded)) {
             throw BadInputException.about(weightsPath, "checksum mismatch: model.json records sha256 " + recorded
                     + ", the file has " + sha);
         }
-        return new SavedModel(shape, fromBytes(bytes), meta);
+        return new SavedModel(shape, params, meta);
+    }
+
+    /** Largest input layer accepted: far beyond any digit image (a 2048x2048 picture has 2^22 pixels). */
+    public static final int MAX_INPUTS = 1 << 22;
+    /** Labels are unsigned bytes, so no model has more than 256 classes. */
+    public static final int MAX_OUTPUTS = 256;
+
+    /**
+     * The architecture's sizes, strictly: JSON integers (not {@code 784.9}, not {@code "784"}),
+     * inputs in 1..{@value #MAX_INPUTS}, hidden at least 1, outputs in 2..{@value #MAX_OUTPUTS},
+     * and a parameter count (computed in long) that fits one array.
+     */
+    static NetworkShape architecture(Path metaPath, JsonNode arch) {
+        int inputs = sizeField(metaPath, arch, "inputs", 1, MAX_INPUTS);
+        int hidden = sizeField(metaPath, arch, "hidden", 1, Integer.MAX_VALUE);
+        int outputs = sizeField(metaPath, arch, "outputs", 2, MAX_OUTPUTS);
+        try {
+            return new NetworkShape(inputs, hidden, outputs);
+        } catch (IllegalArgumentException e) {
+            throw BadInputException.about(metaPath, "bad architecture: " + e.getMessage());
+        }
+    }
+
+    private static int sizeField(Path metaPath, JsonNode arch, String name, int min, int max) {
+        JsonNode n = arch.path(name);
+        if (n.isMissingNode() || n.isNull()) {
+            throw BadInputException.about(metaPath, "bad architecture: architecture." + name + " is missing");
+        }
+        if (!n.isIntegralNumber()) {
+            throw BadInputException.about(metaPath, "bad architecture: architecture." + name + " is " + n
+                    + ", expected an integer");
+        }
+        if (!n.canConvertToLong() || n.longValue() < min || n.longValue() > max) {
+            throw BadInputException.about(metaPath, "bad architecture: architecture." + name + " is " + n
+                    + ", expected " + min + ".." + max);
+        }
+        return n.intValue();
+    }
+
+    /**
+     * Refuses, before allocating, weights that this JVM cannot hold: their float array plus a
+     * quarter for the rest of the command (a read buffer, the caller's copies are its own).
+     */
+    private static void checkFitsInMemory(Path metaPath, NetworkShape shape, long bytes) {
+        Runtime rt = Runtime.getRuntime();
+        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (bytes + bytes / 4 > free) {
+            throw BadInputException.about(metaPath, "a " + shape + " network's " + shape.parameterCount()
+                    + " weights need " + MemorySize.format(bytes) + ", more than the " + MemorySize.format(free)
+                    + " this JVM has free (raise --driver-memory)");
+        }
+    }
+
+    /** Fills {@code params} from little-endian float32 bytes, feeding the digest as it goes (no second copy). */
+    private static void readFloats(InputStream in, float[] params, MessageDigest digest, Path file) throws IOException {
+        byte[] buffer = new byte[1 << 16];
+        ByteBuffer view = ByteBuffer.wrap(buffer).order(ByteOrder.LITTLE_ENDIAN);
+        int filled = 0;
+        int next = 0;
+        while (next < params.length) {
+            int n = in.read(buffer, filled, buffer.length - filled);
+            if (n < 0) {
+                throw BadInputException.about(file, "ended after " + (4L * next + filled) + " bytes, expected "
+                        + 4L * params.length);
+            }
+            digest.update(buffer, filled, n);
+            filled += n;
+            int whole = filled / 4;
+            int take = Math.min(whole, params.length - next);
+            view.clear();
+            view.asFloatBuffer().get(params, next, take);
+            next += take;
+            int rest = filled - 4 * take;
+            System.arraycopy(buffer, 4 * take, buffer, 0, rest);
+            filled = rest;
+        }
     }
 
     public static byte[] toBytes(float[] params) {
@@ -185,8 +286,12 @@ public final class ModelFiles {
     }
 
     public static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(newSha256().digest(bytes));
+    }
+
+    private static MessageDigest newSha256() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -28,7 +28,7 @@ import org.apache.hadoop.fs.UnsupportedFileSystemException;
  * in, so for a moment the target may be missing; readers of {@code CURRENT} then fall back to the
  * promotion history, which is written first (see {@link ModelStore#champion()}).
  */
-final class StoreFiles {
+public final class StoreFiles {
 
     private StoreFiles() {
     }
@@ -52,7 +52,7 @@ final class StoreFiles {
     }
 
     /** Renames {@code from} over {@code to}, replacing it; atomic where the file system allows. */
-    static void replace(FileSystem fs, Configuration conf, Path from, Path to) throws IOException {
+    public static void replace(FileSystem fs, Configuration conf, Path from, Path to) throws IOException {
         if (fs instanceof RawLocalFileSystem || fs instanceof LocalFileSystem) {
             // java.io.File.renameTo is rename(2): replaces an existing file atomically.
             if (!fs.rename(from, to)) {

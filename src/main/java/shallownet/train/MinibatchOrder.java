@@ -30,7 +30,7 @@ public final class MinibatchOrder {
 
     /** Number of minibatches in an epoch of {@code n} samples: the last one may be short. */
     public static int steps(int n, int batchSize) {
-        return (n + batchSize - 1) / batchSize;
+        return (int) ((n + (long) batchSize - 1) / batchSize); // long: a batch size near Integer.MAX_VALUE must not wrap
     }
 
     private static long mix(long seed, int epoch) {

@@ -394,6 +394,97 @@ class MnistFetcherTest {
                 failures.get(0));
     }
 
+    // ---------------------------------------------------------------- bounded resources
+
+    private MnistFetcher bounded(long maxBytes, long deadlineMillis, String... mirrors) {
+        return new MnistFetcher(List.of(mirrors), false, log::add,
+                new MnistFetcher.Limits(maxBytes, java.time.Duration.ofMillis(deadlineMillis)));
+    }
+
+    @Test
+    void aMirrorThatStreamsForeverIsStoppedAtTheCapAndLeavesNoPartFile() throws Exception {
+        try (LoopbackMirror endless = LoopbackMirror.start().serveForever(TRAIN_IMAGES + ".gz")) {
+            long t0 = System.nanoTime();
+            IOException e = assertThrows(IOException.class,
+                    () -> bounded(1 << 20, 60_000, endless.url()).fetch(tmp));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+
+            assertTrue(e.getMessage().contains(endless.url() + TRAIN_IMAGES + ".gz: java.io.IOException: sent more than "
+                    + (1 << 20) + " bytes"), e.getMessage());
+            assertTrue(seconds < 30, "stopped at the cap, not the deadline: " + seconds + " s");
+            // The server may have a few blocks in flight beyond what the client read.
+            assertTrue(endless.bytesSent(TRAIN_IMAGES + ".gz") < 16 << 20, "sent " + endless.bytesSent(TRAIN_IMAGES + ".gz"));
+            assertEquals(Set.of(), fileNames(tmp), "no .part file, nothing under a final name");
+        }
+    }
+
+    @Test
+    void theCapIsTheFilesKnownSizeWhenThatIsSmaller() {
+        MnistFetcher.Limits limits = new MnistFetcher.Limits(64L << 20, java.time.Duration.ofMinutes(1));
+        assertEquals(60_008 + 64 * 1024, limits.capFor(TRAIN_LABELS));
+        assertEquals(47_040_016 + 64 * 1024, limits.capFor(TRAIN_IMAGES));
+        assertEquals(1 << 20, new MnistFetcher.Limits(1 << 20, java.time.Duration.ofMinutes(1)).capFor(TRAIN_IMAGES));
+    }
+
+    @Test
+    void aBodyAnnouncedLargerThanTheCapIsNotDownloaded() throws Exception {
+        try (LoopbackMirror big = LoopbackMirror.start().serve(TRAIN_LABELS + ".gz", new byte[200_000])) {
+            IOException e = assertThrows(IOException.class, () -> bounded(64L << 20, 60_000, big.url()).fetch(tmp));
+            assertTrue(e.getMessage().contains(big.url() + TRAIN_LABELS + ".gz: announces 200000 bytes, more than the "
+                    + (60_008 + 64 * 1024) + " allowed"), e.getMessage());
+            assertEquals(Set.of(), fileNames(tmp));
+        }
+    }
+
+    @Test
+    void aMirrorThatDripsFailsAtItsDeadlineNotItsReadTimeout() throws Exception {
+        try (LoopbackMirror slow = LoopbackMirror.start().serveDripping(TRAIN_IMAGES + ".gz", 500)) {
+            long t0 = System.nanoTime();
+            IOException e = assertThrows(IOException.class, () -> bounded(64L << 20, 3_000, slow.url()).fetch(tmp));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+
+            assertTrue(e.getMessage().contains(slow.url() + TRAIN_IMAGES + ".gz: stopped at the mirror's deadline of 3 s"),
+                    e.getMessage());
+            assertTrue(seconds < 20, "3 s deadline, took " + seconds + " s");
+            assertEquals(1, slow.requests().size(), "the other files are not asked of a mirror past its deadline: "
+                    + slow.requests());
+            assertFalse(fileNames(tmp).stream().anyMatch(n -> n.endsWith(".part")), fileNames(tmp).toString());
+        }
+    }
+
+    @Test
+    void theDeadlineLetsTheNextMirrorServeTheFiles() throws Exception {
+        try (LoopbackMirror slow = LoopbackMirror.start().serveDripping(TRAIN_IMAGES + ".gz", 500)) {
+            Path dir = tmp.resolve("mnist");
+            // The deadline also covers the next mirror's four real files and their check: ample for a loaded machine.
+            bounded(64L << 20, 10_000, slow.url(), real.url()).fetch(dir);
+            assertEquals(new TreeSet<>(NAMES.stream().map(n -> n + ".gz").toList()), fileNames(dir));
+        }
+    }
+
+    @Test
+    void onlyHttpAndHttpsMirrorsAreAccepted() {
+        for (String bad : List.of("file:///tmp/mnist/", "ftp://127.0.0.1/mnist/", "jar:file:/x.jar!/", "127.0.0.1/mnist",
+                "http:///nohost", "http://bad host/")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> fetcher(bad), bad);
+            assertTrue(e.getMessage().startsWith("--mirror " + bad + ": "), e.getMessage());
+        }
+        fetcher("HTTPS://example.org/mnist/", "http://127.0.0.1:1/");
+    }
+
+    @Test
+    void aGzipThatInflatesBeyondTheKnownSizeIsNotReadToItsEnd() throws Exception {
+        Path bomb = tmp.resolve("bomb.gz");
+        try (OutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(bomb))) {
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 8; i++) {
+                out.write(zeros);
+            }
+        }
+        assertEquals("(content longer than the expected 60008 bytes)",
+                MnistFetcher.digestUncompressed(bomb, true, 60_008));
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private MnistFetcher fetcher(String... mirrors) {

@@ -140,6 +140,15 @@ class ShallowNetClassifierTest {
     }
 
     @Test
+    void aHiddenSizeThatCannotFitFailsBeforeTrainingWithTheEstimate() {
+        // 5 features, 3 classes: 20,000,000 hidden units are 180 million parameters, 4.3 GB on the driver alone.
+        shallownet.BadInputException e = assertThrows(shallownet.BadInputException.class,
+                () -> new ShallowNetClassifier().setHiddenSize(20_000_000).fit(clusters(60, 1)));
+        assertTrue(e.getMessage().startsWith("hiddenSize 20000000: 180,000,003 parameters need at least "),
+                e.getMessage());
+    }
+
+    @Test
     void paramsHaveTheSeedRecipeAsDefaultsAndSettersChangeThem() {
         ShallowNetClassifier clf = new ShallowNetClassifier();
         assertEquals(64, clf.getHiddenSize());

@@ -291,4 +291,117 @@ class ModelFilesTest {
         assertEquals(SHAPE, ModelFiles.load(conf, dir.toString()).shape());
         assertEquals(List.of(), hiddenNamesIn(tmp.resolve("models")));
     }
+
+    // ------------------------------------------------------------------ strict model.json
+
+    private int edited;
+
+    /** A saved model whose model.json is edited by {@code edit}; returns the model.json path. */
+    private Path savedThenEdited(java.util.function.Consumer<ObjectNode> edit) throws IOException {
+        Path dir = save("model-" + edited++, awkwardParams(SHAPE, 3), "strict", false);
+        Path json = dir.resolve(ModelFiles.METADATA);
+        ObjectNode meta = (ObjectNode) new ObjectMapper().readTree(json.toFile());
+        edit.accept(meta);
+        Files.write(json, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
+        return json;
+    }
+
+    private String loadError(Path json) {
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> ModelFiles.load(conf, json.getParent().toString()));
+        assertTrue(e.getMessage().startsWith(json + ": "), e.getMessage());
+        assertEquals(-1, e.getMessage().indexOf('\n'), "one line");
+        return e.getMessage();
+    }
+
+    @Test
+    void fractionalSizeIsRefusedNotTruncated() throws Exception {
+        Path json = savedThenEdited(m -> ((ObjectNode) m.path("architecture")).put("inputs", 5.9));
+        String msg = loadError(json);
+        assertTrue(msg.contains("architecture.inputs is 5.9, expected an integer"), msg);
+    }
+
+    @Test
+    void sizeAsAStringIsRefused() throws Exception {
+        Path json = savedThenEdited(m -> ((ObjectNode) m.path("architecture")).put("hidden", "3"));
+        String msg = loadError(json);
+        assertTrue(msg.contains("architecture.hidden is \"3\", expected an integer"), msg);
+    }
+
+    @Test
+    void missingAndOutOfRangeSizesAreRefused() throws Exception {
+        String missing = loadError(savedThenEdited(m -> ((ObjectNode) m.path("architecture")).remove("outputs")));
+        assertTrue(missing.contains("architecture.outputs is missing"), missing);
+        String tooMany = loadError(savedThenEdited(m -> ((ObjectNode) m.path("architecture")).put("outputs", 300)));
+        assertTrue(tooMany.contains("architecture.outputs is 300, expected 2..256"), tooMany);
+        String negative = loadError(savedThenEdited(m -> ((ObjectNode) m.path("architecture")).put("hidden", -3)));
+        assertTrue(negative.contains("architecture.hidden is -3"), negative);
+        String huge = loadError(savedThenEdited(m -> ((ObjectNode) m.path("architecture")).put("inputs", 1L << 40)));
+        assertTrue(huge.contains("architecture.inputs is 1099511627776"), huge);
+    }
+
+    @Test
+    void formatVersionMustBeTheInteger1() throws Exception {
+        String msg = loadError(savedThenEdited(m -> m.put("format_version", "1")));
+        assertTrue(msg.contains("unsupported model format"), msg);
+    }
+
+    @Test
+    void recordedWeightCountMustMatchTheArchitecture() throws Exception {
+        String msg = loadError(savedThenEdited(m -> ((ObjectNode) m.path("weights")).put("count", 7)));
+        assertTrue(msg.contains("weights.count is 7, but a 5-3-4 network has " + SHAPE.parameterCount()), msg);
+    }
+
+    /**
+     * 65536-65537-2 has 4,295,229,445 parameters; in int arithmetic that wraps to 196,613, so a
+     * crafted weights.bin of 4 x 196,613 bytes with its right SHA-256 used to pass every check.
+     */
+    @Test
+    void parameterCountThatOverflowsAnIntIsRefusedWhateverTheWeightsFile() throws Exception {
+        int wrapped = (int) NetworkShape.parameterCount(65536, 65537, 2);
+        assertTrue(wrapped > 0 && wrapped < 1_000_000, "the crafted case wraps to a small positive count: " + wrapped);
+        byte[] weights = new byte[4 * wrapped];
+        Path json = savedThenEdited(m -> {
+            ObjectNode a = (ObjectNode) m.path("architecture");
+            a.put("inputs", 65536);
+            a.put("hidden", 65537);
+            a.put("outputs", 2);
+            ObjectNode w = (ObjectNode) m.path("weights");
+            w.remove("count");
+            w.put("sha256", ModelFiles.sha256(weights));
+        });
+        Files.write(json.resolveSibling(ModelFiles.WEIGHTS), weights);
+
+        String msg = loadError(json);
+        assertTrue(msg.contains("bad architecture") && msg.contains("4295229445 parameters"), msg);
+    }
+
+    @Test
+    void modelLargerThanTheHeapIsRefusedBeforeAllocation() throws Exception {
+        // 4194304-500-4: 2,097,154,504 parameters, 8.4 GB of float32.
+        long count = NetworkShape.parameterCount(ModelFiles.MAX_INPUTS, 500, 4);
+        org.junit.jupiter.api.Assumptions.assumeTrue(4 * count > Runtime.getRuntime().maxMemory(),
+                "this JVM's heap could hold the weights");
+        Path json = savedThenEdited(m -> {
+            ObjectNode a = (ObjectNode) m.path("architecture");
+            a.put("inputs", ModelFiles.MAX_INPUTS);
+            a.put("hidden", 500);
+            ((ObjectNode) m.path("weights")).remove("count");
+        });
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(json.resolveSibling(ModelFiles.WEIGHTS).toFile(), "rw")) {
+            f.setLength(4 * count); // sparse: no disk used
+        }
+
+        String msg = loadError(json);
+        assertTrue(msg.contains(count + " weights need 8.4 GB, more than the"), msg);
+    }
+
+    @Test
+    void shapeComputesItsParameterCountInLong() {
+        assertEquals(4_295_229_445L, NetworkShape.parameterCount(65536, 65537, 2));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new NetworkShape(65536, 65537, 2));
+        assertTrue(e.getMessage().contains("more than one array can hold"), e.getMessage());
+        assertEquals(50_890, new NetworkShape(784, 64, 10).parameterCount());
+    }
 }
