@@ -1,6 +1,5 @@
 package shallownet.train;
 
-import java.io.Serializable;
 import shallownet.data.LabeledBlock;
 import shallownet.net.EvalSums;
 import shallownet.net.NetworkKernel;
@@ -10,7 +9,7 @@ import shallownet.net.NetworkShape;
  * The distributed fold of one training step, after MLlib's {@code DifferentiableLossAggregator}:
  * {@link #add} folds in the gradient of a block's share of the minibatch, {@link #merge} sums two
  * partial results. The sum stays unallocated until a block contributes, so a partition that holds
- * none of the minibatch sends back a few bytes rather than a zero gradient.
+ * none of the minibatch sends back a few bytes rather than a zero gradient of 200 KB.
  *
  * <p>Within a partition the gradient is summed in float, block after block in partition order:
  * deterministic. Across partitions {@code treeAggregate} merges in whatever order tasks finish, and
@@ -19,7 +18,7 @@ import shallownet.net.NetworkShape;
  * addition is exact, so the sum is the same whatever the order, retries or executor losses. The
  * minibatch loss is merged the same way, so it too is reproducible.
  */
-public final class GradientSum implements Serializable {
+public final class GradientSum implements BlockFold<LabeledBlock, GradientSum> {
 
     private static final long serialVersionUID = 2L;
 
@@ -49,14 +48,40 @@ public final class GradientSum implements Serializable {
     /** Time in the kernel: summed within a partition, the slowest partition's across them. */
     private long kernelNanos;
 
+    /** The step's minibatch (null: all samples) for {@link #add(LabeledBlock, NetworkShape, float[])}; not sent back. */
+    private transient int[] batch;
+
+    /** An empty sum over all samples of the blocks it is given. */
+    public GradientSum() {
+    }
+
+    /** An empty fold of the gradient over the samples of {@code batch} (null: all) that its blocks hold. */
+    public static GradientSum ofBatch(int[] batch) {
+        GradientSum sum = new GradientSum();
+        sum.batch = batch;
+        return sum;
+    }
+
+    @Override
+    public GradientSum add(LabeledBlock block, NetworkShape shape, float[] params) {
+        return add(block, shape, params, batch);
+    }
+
     public GradientSum add(LabeledBlock block, NetworkShape shape, float[] params, int[] batch) {
+        if (fixed != null) {
+            throw new IllegalStateException("a merged sum takes no more blocks: fold into a new one and merge it");
+        }
         long t0 = System.nanoTime();
         NetworkKernel kernel = NetworkKernel.forThread(shape);
+        int n = batch == null ? block.count() : block.selectBatch(kernel, batch);
+        if (n == 0) {
+            return this;
+        }
         if (gradient == null) {
             gradient = new float[shape.parameterCount()];
         }
         EvalSums sums = new EvalSums(shape.outputs());
-        block.addGradient(kernel, params, batch, gradient, sums);
+        block.kernelGradient(kernel, params, batch == null ? null : kernel.selectionBuffer(n), n, gradient, sums);
         lossSum += sums.crossEntropySum();
         samples += sums.count();
         errors += sums.errors();
@@ -64,6 +89,7 @@ public final class GradientSum implements Serializable {
         return this;
     }
 
+    @Override
     public GradientSum merge(GradientSum other) {
         if (other.gradient == null && other.fixed == null) {
             return this;
