@@ -24,6 +24,8 @@ public final class Trainer {
     private final TrainingBackend backend;
     private final TrainingListener listener;
     private final StepTimer stepTimer = new StepTimer();
+    /** Time in training steps in this attempt, evaluation excluded: the metrics' {@code train_s}. */
+    private long trainNanos;
     private int checkpointEvery;
     private Consumer<TrainingState> checkpointSink;
 
@@ -83,6 +85,7 @@ public final class Trainer {
 
     private Result run(float[] params, TrainingState from) {
         SgdUpdate update = new SgdUpdate(config.optimizer(), shape);
+        trainNanos = 0;
         ValidationSplit split = ValidationSplit.of(backend.trainCount(), config.validationFraction(), config.seed());
         int[] trainIndices = split.validation() == null ? null : split.train();
         int n = split.train().length;
@@ -159,6 +162,7 @@ public final class Trainer {
         update.apply(params, sum.gradient(), (int) sum.samples(), lr);
         long nanos = System.nanoTime() - t0;
         stepTimer.record(nanos);
+        trainNanos += nanos;
         listener.onStep(new TrainingListener.StepProgress(epoch, config.epochs(), step, steps, sum.samples(),
                 sum.lossSum(), sum.errors(), nanos, shape.outputs()));
     }
@@ -171,7 +175,7 @@ public final class Trainer {
         EvalSums v = train.validation();
         EpochMetrics m = new EpochMetrics(epoch, train.train().loss(), train.train().errorPercent(), test.loss(),
                 test.errorPercent(), (now - start) / 1e9, (now - epochStart) / 1e9,
-                v == null ? Double.NaN : v.loss(), v == null ? Double.NaN : v.errorPercent());
+                v == null ? Double.NaN : v.loss(), v == null ? Double.NaN : v.errorPercent(), trainNanos / 1e9);
         listener.onEpoch(m);
         return m;
     }
