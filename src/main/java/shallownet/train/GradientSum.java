@@ -98,22 +98,45 @@ public final class GradientSum implements BlockFold<LabeledBlock, GradientSum> {
             return other;
         }
         toFixed();
-        other.toFixed();
         notFinite |= other.notFinite;
-        for (int i = 0; i < fixed.length && !notFinite; i++) {
-            long s = fixed[i] + other.fixed[i];
-            // Overflow iff both operands have the same sign and the sum's differs.
-            if (((fixed[i] ^ s) & (other.fixed[i] ^ s)) < 0) {
-                notFinite = true;
+        if (other.fixed != null) {
+            for (int i = 0; i < fixed.length && !notFinite; i++) {
+                addFixed(i, other.fixed[i]);
             }
-            fixed[i] = s;
+            lossFixed += other.lossFixed;
+        } else {
+            // A partition's float partial, converted as it is added: the same longs as toFixed()
+            // would make, without a second long[] per merge (one merge per task and step).
+            float[] g = other.gradient;
+            for (int i = 0; i < fixed.length && !notFinite; i++) {
+                double v = g[i] * TO_FIXED;
+                if (!(Math.abs(v) < LIMIT)) {
+                    notFinite = true;
+                } else {
+                    addFixed(i, Math.round(v));
+                }
+            }
+            double l = other.lossSum * TO_FIXED;
+            if (!(Math.abs(l) < LIMIT)) {
+                notFinite = true;
+            } else {
+                lossFixed += Math.round(l);
+            }
         }
-        lossFixed += other.lossFixed;
         samples += other.samples;
         errors += other.errors;
         // Partitions run in parallel: the step waits for the slowest one.
         kernelNanos = Math.max(kernelNanos, other.kernelNanos);
         return this;
+    }
+
+    private void addFixed(int i, long x) {
+        long s = fixed[i] + x;
+        // Overflow iff both operands have the same sign and the sum's differs.
+        if (((fixed[i] ^ s) & (x ^ s)) < 0) {
+            notFinite = true;
+        }
+        fixed[i] = s;
     }
 
     private void toFixed() {
@@ -148,11 +171,20 @@ public final class GradientSum implements BlockFold<LabeledBlock, GradientSum> {
      * Converts a merged fixed-point sum back to float: call once per step.
      */
     public float[] gradient() {
+        return gradient(null);
+    }
+
+    /**
+     * {@link #gradient()}, written into {@code buffer} (of the gradient's length) when a merged sum
+     * must be converted, so that the training loop does not allocate 200 KB per step; a single
+     * partition's partial is returned as it is. A null buffer allocates one.
+     */
+    public float[] gradient(float[] buffer) {
         if (fixed == null) {
             return gradient;
         }
-        float[] g = new float[fixed.length];
-        for (int i = 0; i < g.length; i++) {
+        float[] g = buffer != null ? buffer : new float[fixed.length];
+        for (int i = 0; i < fixed.length; i++) {
             g[i] = notFinite ? Float.NaN : (float) (fixed[i] * FROM_FIXED);
         }
         return g;

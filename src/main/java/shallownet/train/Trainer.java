@@ -26,6 +26,8 @@ public final class Trainer {
     private final StepTimer stepTimer = new StepTimer();
     /** Time in training steps in this attempt, evaluation excluded: the metrics' {@code train_s}. */
     private long trainNanos;
+    /** The merged gradient of a step, reused from step to step (the driver's per-step allocation). */
+    private float[] gradientBuffer;
     private int checkpointEvery;
     private Consumer<TrainingState> checkpointSink;
 
@@ -159,7 +161,10 @@ public final class Trainer {
                       String description) {
         long t0 = System.nanoTime();
         GradientSum sum = backend.gradientSum(params, batch, description);
-        update.apply(params, sum.gradient(), (int) sum.samples(), lr);
+        if (gradientBuffer == null) {
+            gradientBuffer = new float[params.length];
+        }
+        update.apply(params, sum.gradient(gradientBuffer), (int) sum.samples(), lr);
         long nanos = System.nanoTime() - t0;
         stepTimer.record(nanos);
         trainNanos += nanos;
