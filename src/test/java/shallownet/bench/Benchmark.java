@@ -377,7 +377,7 @@ public final class Benchmark {
                 "step_median_ms", r.steps().medianMs()));
         row("seed recipe (" + seed.epochs() + " epochs, B=100, lr 0.05), in-process", String.format(
                 "%.1f s (%.1f s training, %.1f s evaluating); test error %.2f %%", r.seconds(), trainSeconds,
-                backend.evalNanos / 1e9, r.last().testErrorPct()), quick ? "" : "<= 45 s from submit.sh start, <= 5.0 %");
+                backend.evalNanos / 1e9, r.last().testErrorPct()), quick ? "" : "<= 30 s from submit.sh start, <= 5.0 %");
     }
 
     private void timeToAccuracy() {
@@ -413,8 +413,8 @@ public final class Benchmark {
                         mlp.accuracy >= MLLIB_REFERENCE_ACCURACY ? "" : " (not reached: the time is a lower bound)"), "");
         row("  ratio MLlib / this job", Double.isNaN(reached[0]) ? "n/a"
                 : String.format("%.1f x%s", mlp.fitSeconds / reached[0], mlp.accuracy >= MLLIB_REFERENCE_ACCURACY ? "" : " (at least)"),
-                ">= 4 x");
-        row("time to 97.0 % test accuracy: this job (--preset fast)", seconds(reached[1]), "<= 120 s");
+                ">= 8 x");
+        row("time to 97.0 % test accuracy: this job (--preset fast)", seconds(reached[1]), "<= 20 s");
     }
 
     private record Mlp(int iterations, double fitSeconds, double accuracy, long cacheBytes) {
