@@ -228,6 +228,9 @@ final class TrainCommand implements Callable<Integer> {
                 o.put("validation_error_pct", m.validationErrorPct());
             }
             o.put("elapsed_s", m.elapsedSeconds());
+            if (!Double.isNaN(m.trainSeconds())) {
+                o.put("train_s", m.trainSeconds());
+            }
             return o;
         }
 

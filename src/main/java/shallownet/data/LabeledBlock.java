@@ -42,10 +42,18 @@ public interface LabeledBlock extends Serializable {
      * {@code batch} is null. Returns how many samples it used.
      */
     default int addGradient(NetworkKernel kernel, float[] params, int[] batch, float[] grad, EvalSums sums) {
-        if (batch == null) {
-            kernelGradient(kernel, params, null, count(), grad, sums);
-            return count();
+        int n = batch == null ? count() : selectBatch(kernel, batch);
+        if (n > 0) {
+            kernelGradient(kernel, params, batch == null ? null : kernel.selectionBuffer(n), n, grad, sums);
         }
+        return n;
+    }
+
+    /**
+     * Puts the positions in this block of the samples of {@code batch} it holds (in minibatch
+     * order) into {@code kernel.selectionBuffer} and returns how many there are.
+     */
+    default int selectBatch(NetworkKernel kernel, int[] batch) {
         int first = firstIndex();
         int count = count();
         int[] local = kernel.selectionBuffer(batch.length);
@@ -55,9 +63,6 @@ public interface LabeledBlock extends Serializable {
             if (i >= 0 && i < count) {
                 local[n++] = i;
             }
-        }
-        if (n > 0) {
-            kernelGradient(kernel, params, local, n, grad, sums);
         }
         return n;
     }

@@ -1,6 +1,5 @@
 package shallownet.train;
 
-import java.io.Serializable;
 import shallownet.data.LabeledBlock;
 import shallownet.net.EvalSums;
 import shallownet.net.NetworkKernel;
@@ -10,7 +9,7 @@ import shallownet.net.NetworkShape;
  * The distributed fold of one training step, after MLlib's {@code DifferentiableLossAggregator}:
  * {@link #add} folds in the gradient of a block's share of the minibatch, {@link #merge} sums two
  * partial results. The sum stays unallocated until a block contributes, so a partition that holds
- * none of the minibatch sends back a few bytes rather than a zero gradient.
+ * none of the minibatch sends back a few bytes rather than a zero gradient of 200 KB.
  *
  * <p>Within a partition the gradient is summed in float, block after block in partition order:
  * deterministic. Across partitions {@code treeAggregate} merges in whatever order tasks finish, and
@@ -19,7 +18,7 @@ import shallownet.net.NetworkShape;
  * addition is exact, so the sum is the same whatever the order, retries or executor losses. The
  * minibatch loss is merged the same way, so it too is reproducible.
  */
-public final class GradientSum implements Serializable {
+public final class GradientSum implements BlockFold<LabeledBlock, GradientSum> {
 
     private static final long serialVersionUID = 2L;
 
@@ -49,14 +48,40 @@ public final class GradientSum implements Serializable {
     /** Time in the kernel: summed within a partition, the slowest partition's across them. */
     private long kernelNanos;
 
+    /** The step's minibatch (null: all samples) for {@link #add(LabeledBlock, NetworkShape, float[])}; not sent back. */
+    private transient int[] batch;
+
+    /** An empty sum over all samples of the blocks it is given. */
+    public GradientSum() {
+    }
+
+    /** An empty fold of the gradient over the samples of {@code batch} (null: all) that its blocks hold. */
+    public static GradientSum ofBatch(int[] batch) {
+        GradientSum sum = new GradientSum();
+        sum.batch = batch;
+        return sum;
+    }
+
+    @Override
+    public GradientSum add(LabeledBlock block, NetworkShape shape, float[] params) {
+        return add(block, shape, params, batch);
+    }
+
     public GradientSum add(LabeledBlock block, NetworkShape shape, float[] params, int[] batch) {
+        if (fixed != null) {
+            throw new IllegalStateException("a merged sum takes no more blocks: fold into a new one and merge it");
+        }
         long t0 = System.nanoTime();
         NetworkKernel kernel = NetworkKernel.forThread(shape);
+        int n = batch == null ? block.count() : block.selectBatch(kernel, batch);
+        if (n == 0) {
+            return this;
+        }
         if (gradient == null) {
             gradient = new float[shape.parameterCount()];
         }
         EvalSums sums = new EvalSums(shape.outputs());
-        block.addGradient(kernel, params, batch, gradient, sums);
+        block.kernelGradient(kernel, params, batch == null ? null : kernel.selectionBuffer(n), n, gradient, sums);
         lossSum += sums.crossEntropySum();
         samples += sums.count();
         errors += sums.errors();
@@ -64,6 +89,7 @@ public final class GradientSum implements Serializable {
         return this;
     }
 
+    @Override
     public GradientSum merge(GradientSum other) {
         if (other.gradient == null && other.fixed == null) {
             return this;
@@ -72,22 +98,45 @@ public final class GradientSum implements Serializable {
             return other;
         }
         toFixed();
-        other.toFixed();
         notFinite |= other.notFinite;
-        for (int i = 0; i < fixed.length && !notFinite; i++) {
-            long s = fixed[i] + other.fixed[i];
-            // Overflow iff both operands have the same sign and the sum's differs.
-            if (((fixed[i] ^ s) & (other.fixed[i] ^ s)) < 0) {
-                notFinite = true;
+        if (other.fixed != null) {
+            for (int i = 0; i < fixed.length && !notFinite; i++) {
+                addFixed(i, other.fixed[i]);
             }
-            fixed[i] = s;
+            lossFixed += other.lossFixed;
+        } else {
+            // A partition's float partial, converted as it is added: the same longs as toFixed()
+            // would make, without a second long[] per merge (one merge per task and step).
+            float[] g = other.gradient;
+            for (int i = 0; i < fixed.length && !notFinite; i++) {
+                double v = g[i] * TO_FIXED;
+                if (!(Math.abs(v) < LIMIT)) {
+                    notFinite = true;
+                } else {
+                    addFixed(i, Math.round(v));
+                }
+            }
+            double l = other.lossSum * TO_FIXED;
+            if (!(Math.abs(l) < LIMIT)) {
+                notFinite = true;
+            } else {
+                lossFixed += Math.round(l);
+            }
         }
-        lossFixed += other.lossFixed;
         samples += other.samples;
         errors += other.errors;
         // Partitions run in parallel: the step waits for the slowest one.
         kernelNanos = Math.max(kernelNanos, other.kernelNanos);
         return this;
+    }
+
+    private void addFixed(int i, long x) {
+        long s = fixed[i] + x;
+        // Overflow iff both operands have the same sign and the sum's differs.
+        if (((fixed[i] ^ s) & (x ^ s)) < 0) {
+            notFinite = true;
+        }
+        fixed[i] = s;
     }
 
     private void toFixed() {
@@ -122,11 +171,20 @@ public final class GradientSum implements Serializable {
      * Converts a merged fixed-point sum back to float: call once per step.
      */
     public float[] gradient() {
+        return gradient(null);
+    }
+
+    /**
+     * {@link #gradient()}, written into {@code buffer} (of the gradient's length) when a merged sum
+     * must be converted, so that the training loop does not allocate 200 KB per step; a single
+     * partition's partial is returned as it is. A null buffer allocates one.
+     */
+    public float[] gradient(float[] buffer) {
         if (fixed == null) {
             return gradient;
         }
-        float[] g = new float[fixed.length];
-        for (int i = 0; i < g.length; i++) {
+        float[] g = buffer != null ? buffer : new float[fixed.length];
+        for (int i = 0; i < fixed.length; i++) {
             g[i] = notFinite ? Float.NaN : (float) (fixed[i] * FROM_FIXED);
         }
         return g;

@@ -1,9 +1,7 @@
 package shallownet.train;
 
-import shallownet.data.LabeledBlock;
 import shallownet.data.SampleBlock;
 import shallownet.net.EvalSums;
-import shallownet.net.NetworkKernel;
 import shallownet.net.NetworkShape;
 
 /**
@@ -36,30 +34,11 @@ public final class LocalBackend implements TrainingBackend {
 
     @Override
     public SplitSums evaluateTrain(float[] params, int[] validation, String description) {
-        SplitSums sums = SplitSums.empty(classes, validation != null);
-        add(train, shape, params, validation, sums);
-        return sums;
-    }
-
-    /** Folds one block into split metrics: the fold both backends use. */
-    static SplitSums add(LabeledBlock block, NetworkShape shape, float[] params, int[] validation, SplitSums sums) {
-        NetworkKernel kernel = NetworkKernel.forThread(shape);
-        if (validation == null) {
-            block.evaluate(kernel, params, sums.train());
-        } else {
-            block.evaluateSplit(kernel, params, validation, sums.train(), sums.validation());
-        }
-        return sums;
+        return SplitSums.empty(classes, validation).add(train, shape, params);
     }
 
     @Override
     public EvalSums evaluateTest(float[] params, String description) {
-        return evaluate(test, params);
-    }
-
-    private EvalSums evaluate(SampleBlock block, float[] params) {
-        EvalSums sums = new EvalSums(classes);
-        block.evaluate(NetworkKernel.forThread(shape), params, sums);
-        return sums;
+        return SplitSums.all(classes).add(test, shape, params).train();
     }
 }

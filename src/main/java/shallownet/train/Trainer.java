@@ -24,6 +24,10 @@ public final class Trainer {
     private final TrainingBackend backend;
     private final TrainingListener listener;
     private final StepTimer stepTimer = new StepTimer();
+    /** Time in training steps in this attempt, evaluation excluded: the metrics' {@code train_s}. */
+    private long trainNanos;
+    /** The merged gradient of a step, reused from step to step (the driver's per-step allocation). */
+    private float[] gradientBuffer;
     private int checkpointEvery;
     private Consumer<TrainingState> checkpointSink;
 
@@ -83,6 +87,7 @@ public final class Trainer {
 
     private Result run(float[] params, TrainingState from) {
         SgdUpdate update = new SgdUpdate(config.optimizer(), shape);
+        trainNanos = 0;
         ValidationSplit split = ValidationSplit.of(backend.trainCount(), config.validationFraction(), config.seed());
         int[] trainIndices = split.validation() == null ? null : split.train();
         int n = split.train().length;
@@ -156,9 +161,13 @@ public final class Trainer {
                       String description) {
         long t0 = System.nanoTime();
         GradientSum sum = backend.gradientSum(params, batch, description);
-        update.apply(params, sum.gradient(), (int) sum.samples(), lr);
+        if (gradientBuffer == null) {
+            gradientBuffer = new float[params.length];
+        }
+        update.apply(params, sum.gradient(gradientBuffer), (int) sum.samples(), lr);
         long nanos = System.nanoTime() - t0;
         stepTimer.record(nanos);
+        trainNanos += nanos;
         listener.onStep(new TrainingListener.StepProgress(epoch, config.epochs(), step, steps, sum.samples(),
                 sum.lossSum(), sum.errors(), nanos, shape.outputs()));
     }
@@ -171,7 +180,7 @@ public final class Trainer {
         EvalSums v = train.validation();
         EpochMetrics m = new EpochMetrics(epoch, train.train().loss(), train.train().errorPercent(), test.loss(),
                 test.errorPercent(), (now - start) / 1e9, (now - epochStart) / 1e9,
-                v == null ? Double.NaN : v.loss(), v == null ? Double.NaN : v.errorPercent());
+                v == null ? Double.NaN : v.loss(), v == null ? Double.NaN : v.errorPercent(), trainNanos / 1e9);
         listener.onEpoch(m);
         return m;
     }

@@ -41,9 +41,14 @@ class SeedRecipeTest {
         for (int e = 0; e <= 5; e++) {
             JsonNode m = lines.get(e);
             assertEquals(e, m.get("epoch").asInt());
-            for (String key : List.of("train_loss", "train_error_pct", "test_loss", "test_error_pct", "elapsed_s")) {
+            for (String key : List.of("train_loss", "train_error_pct", "test_loss", "test_error_pct", "elapsed_s",
+                    "train_s")) {
                 assertTrue(m.get(key).isNumber(), key + " in " + m);
             }
+            // Training time only: none before the first step, growing, below the wall time with evaluations.
+            double trainS = m.get("train_s").asDouble();
+            assertTrue(e == 0 ? trainS == 0 : trainS > lines.get(e - 1).get("train_s").asDouble(), "train_s in " + m);
+            assertTrue(trainS < m.get("elapsed_s").asDouble(), "train_s below elapsed_s in " + m);
         }
         JsonNode last = lines.get(6);
         assertTrue(last.get("final").asBoolean());

@@ -121,11 +121,29 @@ class GradientSumTest {
     void aPartitionWithoutSamplesOfTheStepSendsNothing() {
         int[] onlyFirstPart = {3, 7, 42};
         GradientSum none = new GradientSum().add(parts.get(5), SHAPE, params, onlyFirstPart);
+        assertTrue(none.isEmpty(), "a partition without samples of the step made a gradient");
+        assertEquals(0, none.samples());
+        // What the task sends back: a few hundred bytes, not the 4 x 2,570 floats of a gradient.
+        int shipped = serializedSize(none);
+        int full = serializedSize(new GradientSum().add(parts.get(0), SHAPE, params, onlyFirstPart));
+        assertTrue(shipped < 500, "empty partial is " + shipped + " bytes");
+        assertTrue(full > 4 * SHAPE.parameterCount(), "a real partial is " + full + " bytes");
         GradientSum some = new GradientSum().add(parts.get(0), SHAPE, params, onlyFirstPart);
         float[] alone = new GradientSum().add(parts.get(0), SHAPE, params, onlyFirstPart).gradient();
         GradientSum merged = new GradientSum().merge(none).merge(some);
         assertEquals(3, merged.samples());
         assertArrayEquals(alone, merged.gradient());
+    }
+
+    private static int serializedSize(Object o) {
+        try (java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+             java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(o);
+            out.flush();
+            return bytes.size();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

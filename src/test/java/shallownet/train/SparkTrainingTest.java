@@ -111,7 +111,8 @@ class SparkTrainingTest {
 
     private static EpochMetrics withTimesOf(EpochMetrics m, EpochMetrics times) {
         return new EpochMetrics(m.epoch(), m.trainLoss(), m.trainErrorPct(), m.testLoss(), m.testErrorPct(),
-                times.elapsedSeconds(), times.epochSeconds());
+                times.elapsedSeconds(), times.epochSeconds(), m.validationLoss(), m.validationErrorPct(),
+                times.trainSeconds());
     }
 
     @Test

@@ -1,0 +1,20 @@
+package shallownet.train;
+
+import java.io.Serializable;
+import shallownet.net.NetworkShape;
+
+/**
+ * The per-partition accumulator of one Spark job over blocks ({@code B}) at one set of weights:
+ * {@link #add} folds a block in, {@link #merge} combines two partial results in any order. What a
+ * job needs besides the block and the weights (a step's minibatch, a validation split, a limit) is
+ * given to the empty fold when it is made and is not sent back with the result.
+ * {@link SparkBackend#aggregate} runs every job through this one interface.
+ */
+public interface BlockFold<B, F extends BlockFold<B, F>> extends Serializable {
+
+    /** Folds {@code block} in at weights {@code params}; returns the fold (this, or a replacement). */
+    F add(B block, NetworkShape shape, float[] params);
+
+    /** Combines {@code other} into this; returns the combined fold (this, or {@code other}). */
+    F merge(F other);
+}
