@@ -109,6 +109,7 @@ final class TrainCommand implements Callable<Integer> {
             JavaRDD<SampleBlock> train = sets.train();
             JavaRDD<SampleBlock> test = sets.test();
             phases.lap("load and cache the data");
+            sets.logCache(LOG, common.quiet);
             if (!common.quiet) {
                 LOG.info("training a {} network on {} samples in {} partitions ({}), {}", shape, trainFiles.count(),
                         partitions, sc.master(), RecipeOptions.describe(config));
@@ -132,7 +133,7 @@ final class TrainCommand implements Callable<Integer> {
             if (output.report != null) {
                 RunReport.evaluateAndWrite(sc, hadoop, output.report, "shallownet training report", shape, test,
                         config, reportOptions(config, sc, partitions, dataDir, out), trainFiles, testFiles, result,
-                        phases, out, List.of());
+                        phases, out, List.of(RunReport.cacheSection(sets.cache())));
                 if (!common.quiet) {
                     LOG.info("report written to {}", output.report);
                 }
