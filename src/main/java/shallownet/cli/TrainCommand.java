@@ -20,6 +20,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import shallownet.BadInputException;
 import shallownet.HadoopFiles;
+import shallownet.data.CacheReport;
 import shallownet.data.SampleBlock;
 import shallownet.idx.DataDirectory;
 import shallownet.idx.LabeledIdxFiles;
@@ -115,6 +116,7 @@ final class TrainCommand implements Callable<Integer> {
                         partitions, sc.master(), RecipeOptions.describe(config));
             }
             MetricsWriter metrics = new MetricsWriter(hadoop, metricsOut);
+            metrics.cache(sets.cache());
             RunListener listener = new RunListener(config, output.progress, common.quiet, metrics);
             Trainer trainer = new Trainer(config, shape, new SparkBackend(sc, shape, train, trainFiles.count(), test),
                     listener);
@@ -209,6 +211,7 @@ final class TrainCommand implements Callable<Integer> {
         private final Configuration conf;
         private final String path;
         private final List<String> lines = new ArrayList<>();
+        private CacheReport cache;
 
         MetricsWriter(Configuration conf, String path) {
             this.conf = conf;
@@ -230,6 +233,11 @@ final class TrainCommand implements Callable<Integer> {
             return o;
         }
 
+        /** What Spark held of the cached sets: its fields go on the final line. */
+        void cache(CacheReport c) {
+            this.cache = c;
+        }
+
         void epoch(EpochMetrics m) {
             append(toJson(m));
         }
@@ -240,6 +248,9 @@ final class TrainCommand implements Callable<Integer> {
             o.setAll(toJson(m));
             o.put("model", model);
             o.put("seconds_total", total);
+            if (cache != null) {
+                ModelMetadata.putCache(o, cache);
+            }
             append(o);
         }
 
