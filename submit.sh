@@ -8,6 +8,10 @@
 # Spark options are taken out of the command line and given to spark-submit:
 #   --master URL, --deploy-mode MODE, --conf KEY=VALUE, --driver-memory, --executor-memory,
 #   --executor-cores, --num-executors, --total-executor-cores, --name, --queue, --jars, --files
+# In local mode, train and retrain size the driver for --data unless the driver memory is set
+#   explicitly (--driver-memory, --conf spark.driver.memory=..., or a SHALLOWNET_CONF of your own):
+#   at least conf/spark-defaults.conf's value, more when the data needs it, at most 3/4 of physical
+#   memory; data that would not fit even then is refused (exit 2) unless --allow-spill is given.
 # Environment: SPARK_HOME, JAVA_HOME, SHALLOWNET_CONF (default: conf/ beside this script),
 #   SHALLOWNET_JAVA_OPTS (extra JVM options of the driver), SHALLOWNET_JAR (an application jar
 #   to submit instead of building target/shallownet-*.jar).
@@ -44,7 +48,7 @@ build_if_needed() {
 }
 
 if [[ $# -eq 0 || "$1" == "-h" || "$1" == "--help" ]]; then
-  sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'
   echo
   [[ $# -eq 0 ]] && set -- --help
 fi
@@ -60,15 +64,25 @@ spark_args=()
 app_args=()
 master=""
 driver_memory=""
+data_dir=""
+allow_spill=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --master) master="$2"; shift 2 ;;
     --master=*) master="${1#*=}"; shift ;;
     --driver-memory) driver_memory="$2"; shift 2 ;;
     --driver-memory=*) driver_memory="${1#*=}"; shift ;;
-    --deploy-mode|--conf|--executor-memory|--executor-cores|--num-executors|--total-executor-cores|--name|--queue|--jars|--files)
+    --allow-spill) allow_spill="--allow-spill"; shift ;;
+    --conf|--conf=*)
+      if [[ "$1" == --conf ]]; then kv="$2"; shift 2; else kv="${1#*=}"; shift; fi
+      # An explicit driver memory, also the JVM heap below when this JVM is the driver.
+      [[ "$kv" == spark.driver.memory=* ]] && driver_memory="${kv#*=}"
+      spark_args+=(--conf "$kv") ;;
+    --data) data_dir="$2"; app_args+=("$1" "$2"); shift 2 ;;
+    --data=*) data_dir="${1#*=}"; app_args+=("$1"); shift ;;
+    --deploy-mode|--executor-memory|--executor-cores|--num-executors|--total-executor-cores|--name|--queue|--jars|--files)
       spark_args+=("$1" "$2"); shift 2 ;;
-    --deploy-mode=*|--conf=*|--executor-memory=*|--executor-cores=*|--num-executors=*|--total-executor-cores=*|--name=*|--queue=*|--jars=*|--files=*)
+    --deploy-mode=*|--executor-memory=*|--executor-cores=*|--num-executors=*|--total-executor-cores=*|--name=*|--queue=*|--jars=*|--files=*)
       spark_args+=("${1%%=*}" "${1#*=}"); shift ;;
     *) app_args+=("$1"); shift ;;
   esac
@@ -82,6 +96,27 @@ module_opts="$(cat "$CONF/java-module-options")"
 case "$master" in
   local*|spark://127.0.0.1:*|spark://localhost:*) export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}" ;;
 esac
+if [[ -n "${SPARK_HOME:-}" ]]; then
+  spark_classpath="$SPARK_HOME/jars/*"   # Spark's jars (also those of a SPARK_HOME without bin/)
+else
+  spark_classpath="$(cat "$HERE/target/spark-classpath.txt")"
+fi
+
+# Local mode: the driver holds the cached data, so size it for --data (shallownet.data.DriverSizing
+# reads the IDX headers and prints the setting) unless the user set it. The shipped
+# conf/spark-defaults.conf value is a default that sizing may raise, never lower.
+if [[ "$master" == local* && -z "$driver_memory" && -n "$data_dir" && -z "${SHALLOWNET_CONF:-}" \
+      && ( "${app_args[0]:-}" == train || "${app_args[0]:-}" == retrain ) ]]; then
+  shipped="$(sed -n 's/^spark\.driver\.memory[[:space:]]\{1,\}//p' "$CONF/spark-defaults.conf" | tail -n 1)"
+  rc=0
+  sized="$("$JAVA" -Dlog4j2.configurationFile="file:$CONF/log4j2.properties" -cp "$JAR:$spark_classpath" \
+    shallownet.data.DriverSizing "$data_dir" "${shipped:-2g}" $allow_spill)" || rc=$?
+  case "$rc" in
+    0) driver_memory="$sized" ;;
+    2) exit 2 ;;   # DriverSizing said why
+    *) ;;          # data not readable here: the command reports it
+  esac
+fi
 driver_opts="-Dlog4j2.configurationFile=file:$CONF/log4j2.properties -Dshallownet.defaults=$CONF/shallownet-defaults.properties ${SHALLOWNET_JAVA_OPTS:-}"
 
 if [[ -n "${SPARK_HOME:-}" && -x "$SPARK_HOME/bin/spark-submit" ]]; then
@@ -97,13 +132,6 @@ fi
 if [[ -z "$driver_memory" ]]; then
   driver_memory="$(sed -n 's/^spark\.driver\.memory[[:space:]]\{1,\}//p' "$CONF/spark-defaults.conf" | tail -n 1)"
 fi
-if [[ -n "${SPARK_HOME:-}" ]]; then
-  spark_classpath="$SPARK_HOME/jars/*"   # a SPARK_HOME without bin/: its jars only
-  yarn_jars="$SPARK_HOME/jars/*.jar"
-else
-  spark_classpath="$(cat "$HERE/target/spark-classpath.txt")"
-  yarn_jars="${spark_classpath//:/,}"
-fi
 if [[ "$master" == yarn* ]]; then
   # Spark's YARN client finds the cluster in HADOOP_CONF_DIR / YARN_CONF_DIR on its classpath (as
   # bin/spark-class puts them there), and ships these files to the containers too.
@@ -113,6 +141,11 @@ if [[ "$master" == yarn* ]]; then
   # The containers need Spark's jars. Without a Spark installation there is no $SPARK_HOME/jars for
   # Spark to upload, so name them: spark.yarn.jars uploads them with every application. Set
   # spark.yarn.archive (one zip of them, put on HDFS once: README) to skip that upload.
+  if [[ -n "${SPARK_HOME:-}" ]]; then
+    yarn_jars="$SPARK_HOME/jars/*.jar"
+  else
+    yarn_jars="$(tr ':' ',' < "$HERE/target/spark-classpath.txt")"
+  fi
   if ! printf '%s\n' "${spark_args[@]}" | grep -q -e '^spark\.yarn\.jars=' -e '^spark\.yarn\.archive=' \
      && ! grep -q -E '^[[:space:]]*spark\.yarn\.(jars|archive)[[:space:]=]' "$CONF/spark-defaults.conf"; then
     spark_args+=(--conf "spark.yarn.jars=$yarn_jars")

@@ -6,7 +6,9 @@ import java.time.Instant;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.slf4j.Logger;
 import shallownet.data.BlockRdds;
+import shallownet.data.CacheReport;
 import shallownet.data.SampleBlock;
 import shallownet.idx.LabeledIdxFiles;
 import shallownet.model.ModelFiles;
@@ -76,6 +78,17 @@ final class ModelMetadata {
         return m;
     }
 
+    /** What Spark held of the cached sets, as fields of a metrics line or summary. */
+    static void putCache(ObjectNode o, CacheReport c) {
+        o.put("cache_data_bytes", c.dataBytes());
+        o.put("cache_memory_bytes", c.memoryBytes());
+        o.put("cache_disk_bytes", c.diskBytes());
+        o.put("cache_partitions", c.partitions());
+        o.put("cache_partitions_cached", c.cached());
+        o.put("cache_all_in_memory", c.allInMemory());
+        o.put("cache_fits_with", c.setting());
+    }
+
     /** The {@code history} section: every epoch's metrics. */
     static void putHistory(ObjectNode meta, List<EpochMetrics> history) {
         ArrayNode h = meta.putArray("history");
@@ -84,8 +97,11 @@ final class ModelMetadata {
         }
     }
 
-    /** The training and test sets, read into cached blocks now so that loading is timed apart from training. */
-    record CachedSets(JavaRDD<SampleBlock> train, JavaRDD<SampleBlock> test) {
+    /**
+     * The training and test sets, read into cached blocks now so that loading is timed apart from
+     * training, and what Spark holds of them.
+     */
+    record CachedSets(JavaRDD<SampleBlock> train, JavaRDD<SampleBlock> test, CacheReport cache) {
         static CachedSets load(JavaSparkContext sc, LabeledIdxFiles trainFiles, LabeledIdxFiles testFiles,
                                int partitions) {
             sc.setJobDescription("load and cache the training and test sets");
@@ -93,7 +109,21 @@ final class ModelMetadata {
             JavaRDD<SampleBlock> test = BlockRdds.load(sc, testFiles, partitions, "test set");
             train.count();
             test.count();
-            return new CachedSets(train, test);
+            return new CachedSets(train, test, CacheReport.of(sc, blockBytes(trainFiles) + blockBytes(testFiles),
+                    List.of(train, test)));
+        }
+
+        /** The cache line: a warning when anything is not in memory (also with --quiet), else info. */
+        void logCache(Logger log, boolean quiet) {
+            if (!cache.allInMemory()) {
+                log.warn(cache.line());
+            } else if (!quiet) {
+                log.info(cache.line());
+            }
+        }
+
+        private static long blockBytes(LabeledIdxFiles f) {
+            return (long) f.count() * (f.pixelsPerImage() + 1);
         }
     }
 }

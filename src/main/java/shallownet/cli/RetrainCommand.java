@@ -18,6 +18,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import shallownet.BadInputException;
 import shallownet.CommandFailure;
+import shallownet.data.CacheReport;
 import shallownet.data.SampleBlock;
 import shallownet.idx.DataDirectory;
 import shallownet.idx.LabeledIdxFiles;
@@ -51,6 +52,9 @@ import shallownet.train.TrainingState;
 final class RetrainCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger("shallownet");
+
+    /** What Spark held of the cached sets, for the report. */
+    private CacheReport cache;
 
     @Mixin
     CommonOptions common;
@@ -233,6 +237,9 @@ final class RetrainCommand implements Callable<Integer> {
         JavaRDD<SampleBlock> train = sets.train();
         JavaRDD<SampleBlock> test = sets.test();
         phases.lap("load and cache the data");
+        cache = sets.cache();
+        sets.logCache(LOG, common.quiet);
+        ModelMetadata.putCache(summary.putObject("cache"), cache);
         double championError = Double.NaN;
         if (champion != null && champion.shape().inputs() == shape.inputs()
                 && champion.shape().outputs() == shape.outputs()) {
@@ -377,7 +384,8 @@ final class RetrainCommand implements Callable<Integer> {
             RunReport.evaluateAndWrite(sc, sc.hadoopConfiguration(), output.report, "shallownet retrain report",
                     shape, test, config, options, trainFiles, testFiles, result, phases,
                     store.root() + "/versions/" + name,
-                    List.of(new TrainingReport.Section("gate", "Quality gate and promotion", gateRows)));
+                    List.of(new TrainingReport.Section("gate", "Quality gate and promotion", gateRows),
+                            RunReport.cacheSection(cache)));
             summary.put("report", output.report);
             info("report written to {}", output.report);
         } catch (RuntimeException e) {

@@ -14,6 +14,7 @@ import shallownet.BadInputException;
 import shallownet.HadoopFiles;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import shallownet.data.CacheReport;
 import shallownet.data.SampleBlock;
 import shallownet.idx.LabeledIdxFiles;
 import shallownet.net.NetworkShape;
@@ -103,6 +104,17 @@ final class RunReport {
     static List<TrainingReport.Entry> whereEntries(JavaSparkContext sc, String dataDir, int partitions) {
         return List.of(entry("data", dataDir), entry("Spark master", sc.master()), entry("partitions", partitions),
                 entry("Spark version", sc.version()), entry("shallownet version", Version.get()));
+    }
+
+    /** The report's section on what Spark held of the cached sets. */
+    static TrainingReport.Section cacheSection(CacheReport c) {
+        return new TrainingReport.Section("memory", "Cached data (Spark storage after loading)", List.of(
+                entry("data (pixels and labels)", String.format(Locale.ROOT, "%.1f MB", c.dataBytes() / 1e6)),
+                entry("in memory", String.format(Locale.ROOT, "%.1f MB", c.memoryBytes() / 1e6)),
+                entry("spilled to local disk", String.format(Locale.ROOT, "%.1f MB", c.diskBytes() / 1e6)),
+                entry("partitions cached", c.cached() + " of " + c.partitions()),
+                entry("all in memory", c.allInMemory() ? "yes" : "no: read back on every step, slower"),
+                entry("would hold it all in memory", c.setting())));
     }
 
     static TrainingReport.Entry entry(String name, Object value) {

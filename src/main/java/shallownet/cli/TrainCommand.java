@@ -20,6 +20,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import shallownet.BadInputException;
 import shallownet.HadoopFiles;
+import shallownet.data.CacheReport;
 import shallownet.data.SampleBlock;
 import shallownet.idx.DataDirectory;
 import shallownet.idx.LabeledIdxFiles;
@@ -110,11 +111,13 @@ final class TrainCommand implements Callable<Integer> {
             JavaRDD<SampleBlock> train = sets.train();
             JavaRDD<SampleBlock> test = sets.test();
             phases.lap("load and cache the data");
+            sets.logCache(LOG, common.quiet);
             if (!common.quiet) {
                 LOG.info("training a {} network on {} samples in {} partitions ({}, {}), {}", shape, trainFiles.count(),
                         partitions, sc.master(), ModelMetadata.describeApplication(sc), RecipeOptions.describe(config));
             }
             MetricsWriter metrics = new MetricsWriter(hadoop, metricsOut);
+            metrics.cache(sets.cache());
             RunListener listener = new RunListener(config, output.progress, common.quiet, metrics);
             Trainer trainer = new Trainer(config, shape, new SparkBackend(sc, shape, train, trainFiles.count(), test),
                     listener);
@@ -133,7 +136,7 @@ final class TrainCommand implements Callable<Integer> {
             if (output.report != null) {
                 RunReport.evaluateAndWrite(sc, hadoop, output.report, "shallownet training report", shape, test,
                         config, reportOptions(config, sc, partitions, dataDir, out), trainFiles, testFiles, result,
-                        phases, out, List.of());
+                        phases, out, List.of(RunReport.cacheSection(sets.cache())));
                 if (!common.quiet) {
                     LOG.info("report written to {}", output.report);
                 }
@@ -210,6 +213,7 @@ final class TrainCommand implements Callable<Integer> {
         private final Configuration conf;
         private final String path;
         private final List<String> lines = new ArrayList<>();
+        private CacheReport cache;
 
         MetricsWriter(Configuration conf, String path) {
             this.conf = conf;
@@ -234,6 +238,11 @@ final class TrainCommand implements Callable<Integer> {
             return o;
         }
 
+        /** What Spark held of the cached sets: its fields go on the final line. */
+        void cache(CacheReport c) {
+            this.cache = c;
+        }
+
         void epoch(EpochMetrics m) {
             append(toJson(m));
         }
@@ -245,6 +254,9 @@ final class TrainCommand implements Callable<Integer> {
             o.put("model", model);
             o.put("seconds_total", total);
             ModelMetadata.putApplication(o, sc);
+            if (cache != null) {
+                ModelMetadata.putCache(o, cache);
+            }
             append(o);
         }
 
