@@ -1,6 +1,7 @@
 package shallownet.cli;
 
 import java.io.PrintWriter;
+import org.apache.hadoop.fs.FSError;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import shallownet.BadInputException;
@@ -27,13 +28,31 @@ public final class Main {
     public static final int EXIT_DIVERGED = 5;
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        Interruption.install();
+        int code;
+        try {
+            code = run(args);
+        } finally {
+            Interruption.finished();
+        }
+        System.exit(code);
     }
 
     /** Runs a command in this JVM and returns its exit code (tests call this). */
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(Main::handle);
+        cl.setParameterExceptionHandler(Main::usageError);
+        cl.setExecutionStrategy(parsed -> {
+            try {
+                return new CommandLine.RunLast().execute(parsed);
+            } catch (FSError e) {
+                // Hadoop's local file system reports a failed write (disk full, file too large) as
+                // an Error, which picocli would let escape with its stack trace.
+                throw new CommandLine.ExecutionException(cl, "write failed", new CommandFailure(EXIT_FAILURE,
+                        "a write failed: " + OutputPaths.rootMessage(e), e));
+            }
+        });
         // submit.sh points this at conf/shallownet-defaults.properties: the job's defaults.
         String defaults = System.getProperty("shallownet.defaults");
         if (defaults != null) {
@@ -42,28 +61,66 @@ public final class Main {
         return cl.execute(args);
     }
 
+    /** picocli's own usage errors (unknown option, missing or malformed value): one line and a hint. */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine c = e.getCommandLine();
+        String hint = "";
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            hint = "; did you mean " + String.join(" or ", u.getSuggestions()) + "?";
+        }
+        PrintWriter err = c.getErr();
+        err.println("error: " + firstLine(e.getMessage()) + hint + " (see '" + c.getCommandSpec().qualifiedName()
+                + " --help')");
+        err.flush();
+        return EXIT_BAD_INPUT;
+    }
+
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        if (Interruption.requested()) {
+            // The failure is the shutdown's doing (a stopped SparkContext): say so, once.
+            Interruption.print();
+            return EXIT_FAILURE;
+        }
         boolean verbose = parsed.hasMatchedOption("--verbose")
                 || (parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--verbose"));
         PrintWriter err = cl.getErr();
-        String userError = userErrorMessage(e);
         if (verbose) {
             e.printStackTrace(err);
         }
-        if (userError != null) {
-            err.println("error: " + userError);
-            err.flush();
+        err.println(errorLine(e, verbose));
+        err.flush();
+        return exitCode(e);
+    }
+
+    /** The exit code of a failure: 2 for user errors, a {@link CommandFailure}'s own, else 1. */
+    static int exitCode(Throwable e) {
+        if (userErrorMessage(e) != null) {
             return EXIT_BAD_INPUT;
         }
         CommandFailure failure = commandFailure(e);
-        if (failure != null) {
-            err.println("error: " + failure.getMessage());
-            err.flush();
-            return failure.exitCode();
+        return failure != null ? failure.exitCode() : EXIT_FAILURE;
+    }
+
+    /** The one line a failure is reported with: {@code error: ...}, never more than one line. */
+    static String errorLine(Throwable e, boolean verbose) {
+        String userError = userErrorMessage(e);
+        if (userError != null) {
+            return "error: " + firstLine(userError);
         }
-        err.println("error: " + e + (verbose ? "" : " (run with --verbose for the stack trace)"));
-        err.flush();
-        return EXIT_FAILURE;
+        CommandFailure failure = commandFailure(e);
+        if (failure != null) {
+            return "error: " + firstLine(failure.getMessage());
+        }
+        return "error: " + firstLine(String.valueOf(e)) + (verbose ? "" : " (run with --verbose for the stack trace)");
+    }
+
+    /** The first line of a message (Spark's carry call sites and stage details on further lines). */
+    static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int eol = message.indexOf('\n');
+        return (eol < 0 ? message : message.substring(0, eol)).stripTrailing();
     }
 
     /** The first {@link CommandFailure} in the cause chain, or null. */

@@ -5,13 +5,10 @@ import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import shallownet.BadInputException;
-import shallownet.HadoopFiles;
 import shallownet.idx.IdxImages;
 import shallownet.model.ModelFiles;
 import shallownet.model.SavedModel;
@@ -38,6 +35,7 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Configuration conf = new Configuration();
+        new OutputPaths(conf).input("--model", model).input("--images", images).file("--out", out);
         SavedModel m = ModelFiles.load(conf, model);
         IdxImages x = IdxImages.read(conf, images);
         if (x.pixelsPerImage() != m.shape().inputs()) {
@@ -48,9 +46,9 @@ final class PredictCommand implements Callable<Integer> {
         int classes = m.shape().outputs();
         float[] probs = probabilities ? new float[x.count() * classes] : null;
         NetworkKernel.forThread(m.shape()).predict(m.params(), x.pixels(), 0, x.count(), labels, 0, probs);
-        Path p = new Path(out);
-        FileSystem fs = HadoopFiles.of(p, conf);
-        try (BufferedWriter w = new BufferedWriter(new OutputStreamWriter(fs.create(p, true), StandardCharsets.UTF_8))) {
+        // Through a hidden sibling renamed into place: a failed write leaves no truncated CSV.
+        try (OutputPaths.AtomicFile f = OutputPaths.AtomicFile.create(conf, out);
+             BufferedWriter w = new BufferedWriter(new OutputStreamWriter(f.stream(), StandardCharsets.UTF_8))) {
             w.write("index,label");
             for (int c = 0; probabilities && c < classes; c++) {
                 w.write(",p" + c);
@@ -63,6 +61,8 @@ final class PredictCommand implements Callable<Integer> {
                 }
                 w.newLine();
             }
+            w.flush();
+            f.commit();
         }
         if (!common.quiet) {
             System.err.println("wrote " + labels.length + " predictions to " + out);
