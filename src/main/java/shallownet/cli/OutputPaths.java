@@ -72,12 +72,12 @@ final class OutputPaths {
             return null;
         }
         Path p = checkedName(option, path, true);
+        checkOverlaps(option, path, p);
         FileSystem fs = HadoopFiles.of(p, conf);
         FileStatus st = status(fs, p);
         if (st != null && st.isDirectory()) {
             throw BadInputException.about(path, "is a directory; " + option + " takes a file name");
         }
-        checkOverlaps(option, path, p);
         checkCanCreateIn(fs, option, path, p.getParent());
         return p;
     }
@@ -85,6 +85,7 @@ final class OutputPaths {
     /** A model directory the command writes as a whole; with {@code overwrite} it may replace a model. */
     Path model(String option, String path, boolean overwrite) throws IOException {
         Path p = checkedName(option, path, true);
+        checkOverlaps(option, path, p);
         FileSystem fs = HadoopFiles.of(p, conf);
         FileStatus st = status(fs, p);
         if (st != null && !st.isDirectory()) {
@@ -97,7 +98,6 @@ final class OutputPaths {
             throw BadInputException.about(path, "is not a model directory (no " + ModelFiles.METADATA + " of format "
                     + ModelFiles.FORMAT + "); --overwrite replaces only a model, choose another " + option);
         }
-        checkOverlaps(option, path, p);
         checkCanCreateIn(fs, option, path, p.getParent());
         return p;
     }
@@ -105,12 +105,12 @@ final class OutputPaths {
     /** A directory the command adds files to, created when missing (e.g. {@code fetch --to}). */
     Path directory(String option, String path) throws IOException {
         Path p = checkedName(option, path, false);
+        checkOverlaps(option, path, p);
         FileSystem fs = HadoopFiles.of(p, conf);
         FileStatus st = status(fs, p);
         if (st != null && !st.isDirectory()) {
             throw BadInputException.about(path, "is a file; " + option + " takes a directory");
         }
-        checkOverlaps(option, path, p);
         checkCanCreateIn(fs, option, path, st != null ? p : p.getParent());
         return p;
     }
