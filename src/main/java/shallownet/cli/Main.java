@@ -9,9 +9,11 @@ import shallownet.CommandFailure;
 
 /**
  * The one entry point ({@code submit.sh COMMAND ...}). Exit codes: 0 success, 2 bad usage or bad
- * input data, 3 {@code retrain} trained a model that the quality gate did not promote, 4 another
- * run holds the model store's lock, 5 training diverged, 1 any other failure. User errors and
- * {@link CommandFailure}s print one line without a stack trace ({@code --verbose} adds it).
+ * input data (picocli's usage errors and outputs refused by {@link OutputPaths} included), 3
+ * {@code retrain} trained a model that the quality gate did not promote, 4 another run holds the
+ * model store's lock, 5 training diverged, 1 any other failure. Every failure prints one line
+ * ({@code error: ...}) without a stack trace ({@code --verbose} adds it); SIGTERM or Ctrl-C prints
+ * one {@code interrupted: ...} line ({@link Interruption}).
  */
 @Command(name = "shallownet", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "A 784-64-10 shallow network trained on MNIST by minibatch SGD as a Spark job.",

@@ -268,6 +268,22 @@ class MisuseCorpusTest {
                         f.s(f.data())), bad, f -> f.data() + ": is not a model store"));
     }
 
+    /** A missing parent of an output is created (it can be made), not an ImageIO stack trace. */
+    @org.junit.jupiter.api.Test
+    void showPngIntoAMissingDirectoryCreatesIt() throws Exception {
+        Fixture f = Fixture.write(root);
+        Path png = root.resolve("new/dir/digit.png");
+
+        CliRunner.Outcome r = CliRunner.run("show", "--data", f.s(f.data()), "--index", "3", "--png", png.toString());
+
+        assertEquals(Main.EXIT_OK, r.exitCode(), r.err());
+        byte[] bytes = Files.readAllBytes(png);
+        assertEquals("PNG", new String(bytes, 1, 3, java.nio.charset.StandardCharsets.US_ASCII), "a PNG file");
+        try (Stream<Path> s = Files.list(png.getParent())) {
+            assertEquals(List.of(png), s.toList(), "no temporary sibling left");
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void refusedWithOneLineAndNothingTouched(Case c) throws Exception {

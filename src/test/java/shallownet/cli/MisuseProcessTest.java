@@ -144,6 +144,38 @@ class MisuseProcessTest {
                         + "no metrics, report or staging directory"));
     }
 
+    /**
+     * A write that fails half-way (here the file-size limit of the shell, {@code ulimit -f}; a full
+     * disk fails the same way, as Hadoop's {@code FSError}) is one line naming the file, and no
+     * truncated CSV is left under the final name nor a temporary sibling beside it.
+     */
+    @Test
+    void aWriteThatFailsHalfWayIsOneLineAndLeavesNoTruncatedFile() throws Exception {
+        Path model = existingModel();
+        Path csv = root.resolve("predictions.csv");
+        Path out = root.getParent().resolve(root.getFileName() + "-out.txt");
+        Path err = root.getParent().resolve(root.getFileName() + "-err.txt");
+        Map<String, String> before = StoreListing.of(root);
+
+        List<String> cmd = List.of("bash", "-c", "ulimit -f 100 && exec bash \"$0\" \"$@\"",
+                StandaloneCluster.projectDir().resolve("submit.sh").toString(), "predict", "--model", model.toString(),
+                "--images", data.resolve("train-images-idx3-ubyte").toString(), "--out", csv.toString(),
+                "--probabilities");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().putAll(Map.of("SPARK_HOME", StandaloneCluster.sparkHome().toString(),
+                "SHALLOWNET_JAR", appJar.toString()));
+        int code = finish(pb.start());
+
+        List<String> stderr = lines(err);
+        assertAll(
+                () -> assertEquals(Main.EXIT_FAILURE, code, String.join("\n", stderr)),
+                () -> assertEquals(1, stderr.size(), "one line:\n" + String.join("\n", stderr)),
+                () -> assertTrue(stderr.get(0).startsWith("error: could not write " + csv + ": File too large"),
+                        stderr.get(0)),
+                () -> assertEquals(before, StoreListing.of(root), "no predictions.csv, no temporary sibling"));
+    }
+
     @Test
     void sigtermInRetrainRecordsOneLineInTheHistory() throws Exception {
         Path store = root.resolve("store");
