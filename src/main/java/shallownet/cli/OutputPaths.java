@@ -76,10 +76,20 @@ final class OutputPaths {
         FileSystem fs = HadoopFiles.of(p, conf);
         FileStatus st = status(fs, p);
         if (st != null && st.isDirectory()) {
-            throw BadInputException.about(path, "is a directory; " + option + " takes a file name");
+            throw BadInputException.about(path, "is a directory; " + option + " takes a file name" + example(option));
         }
         checkCanCreateIn(fs, option, path, p.getParent());
         return p;
+    }
+
+    private static String example(String option) {
+        return switch (option) {
+            case "--report" -> ", e.g. run.html";
+            case "--metrics-out" -> ", e.g. metrics.jsonl";
+            case "--out" -> ", e.g. predictions.csv";
+            case "--png" -> ", e.g. digit.png";
+            default -> "";
+        };
     }
 
     /** A model directory the command writes as a whole; with {@code overwrite} it may replace a model. */
