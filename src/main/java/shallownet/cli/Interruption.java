@@ -52,7 +52,11 @@ final class Interruption {
             REQUESTED.set(true);
             realErr = System.err;
             System.setErr(new PrintStream(OutputStream.nullOutputStream()));
-            Configurator.setAllLevels(LogManager.ROOT_LOGGER_NAME, Level.OFF);
+            try {
+                Configurator.setAllLevels(LogManager.ROOT_LOGGER_NAME, Level.OFF);
+            } catch (RuntimeException | LinkageError e) {
+                // another logging backend: its lines may show, the one line still comes
+            }
         }, FIRST);
         ShutdownHookManager.get().addShutdownHook(() -> {
             if (!REQUESTED.get()) {
@@ -88,8 +92,14 @@ final class Interruption {
         return line;
     }
 
-    /** The command has returned or failed: nothing more to wait for. */
-    static void finished() {
+    /**
+     * The command has returned ({@code exitCode}) or failed: nothing more to wait for. One that
+     * completed while the signal was being handled says so, rather than "nothing was written".
+     */
+    static void finished(int exitCode) {
+        if (REQUESTED.get() && !PRINTED.get()) {
+            outcome = "after the command had finished (exit code " + exitCode + ")";
+        }
         FINISHED.countDown();
     }
 }

@@ -31,11 +31,11 @@ public final class Main {
 
     public static void main(String[] args) {
         Interruption.install();
-        int code;
+        int code = EXIT_FAILURE;
         try {
             code = run(args);
         } finally {
-            Interruption.finished();
+            Interruption.finished(code);
         }
         System.exit(code);
     }

@@ -291,6 +291,8 @@ final class OutputPaths {
             fs.mkdirs(parent);
             this.tmp = new Path(parent, "." + target.getName() + ".tmp-" + UUID.randomUUID());
             OutputStream raw = guard(() -> fs.create(tmp, false));
+            // Removed also when the JVM exits on a signal (the file systems' shutdown hook).
+            fs.deleteOnExit(tmp);
             this.out = new FilterOutputStream(raw) {
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
@@ -351,6 +353,7 @@ final class OutputPaths {
                 return null;
             });
             committed = true;
+            fs.cancelDeleteOnExit(tmp);
         }
 
         @Override
@@ -365,6 +368,7 @@ final class OutputPaths {
             }
             try {
                 fs.delete(tmp, false);
+                fs.cancelDeleteOnExit(tmp);
             } catch (IOException ignored) {
                 // best effort: a hidden sibling, never the final name
             }
