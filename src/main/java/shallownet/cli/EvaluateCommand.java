@@ -47,6 +47,7 @@ final class EvaluateCommand implements Callable<Integer> {
             int classes = m.shape().outputs();
             LabeledIdxFiles files = set.equals("test") ? DataDirectory.test(hadoop, dataDir, classes)
                     : DataDirectory.train(hadoop, dataDir, classes);
+            DataDirectory.checkNotEmpty(files);
             if (files.pixelsPerImage() != m.shape().inputs()) {
                 throw BadInputException.about(files.imagesPath(), "images have " + files.pixelsPerImage()
                         + " pixels, the model " + model + " takes " + m.shape().inputs());

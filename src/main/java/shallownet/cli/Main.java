@@ -1,6 +1,7 @@
 package shallownet.cli;
 
 import java.io.PrintWriter;
+import org.apache.hadoop.fs.FSError;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import shallownet.BadInputException;
@@ -8,9 +9,11 @@ import shallownet.CommandFailure;
 
 /**
  * The one entry point ({@code submit.sh COMMAND ...}). Exit codes: 0 success, 2 bad usage or bad
- * input data, 3 {@code retrain} trained a model that the quality gate did not promote, 4 another
- * run holds the model store's lock, 5 training diverged, 1 any other failure. User errors and
- * {@link CommandFailure}s print one line without a stack trace ({@code --verbose} adds it).
+ * input data (picocli's usage errors and outputs refused by {@link OutputPaths} included), 3
+ * {@code retrain} trained a model that the quality gate did not promote, 4 another run holds the
+ * model store's lock, 5 training diverged, 1 any other failure. Every failure prints one line
+ * ({@code error: ...}) without a stack trace ({@code --verbose} adds it); SIGTERM or Ctrl-C prints
+ * one {@code interrupted: ...} line ({@link Interruption}).
  */
 @Command(name = "shallownet", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "A 784-64-10 shallow network trained on MNIST by minibatch SGD as a Spark job.",
@@ -27,7 +30,13 @@ public final class Main {
     public static final int EXIT_DIVERGED = 5;
 
     public static void main(String[] args) throws org.apache.spark.SparkUserAppException {
-        int code = run(args);
+        Interruption.install();
+        int code = EXIT_FAILURE;
+        try {
+            code = run(args);
+        } finally {
+            Interruption.finished(code);
+        }
         // In YARN cluster deploy mode this JVM is the ApplicationMaster, which reports the outcome
         // to YARN when main returns or throws. System.exit there, even exit(0), reports the
         // application FAILED ("Shutdown hook called before final status was reported") and makes
@@ -47,6 +56,17 @@ public final class Main {
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(Main::handle);
+        cl.setParameterExceptionHandler(Main::usageError);
+        cl.setExecutionStrategy(parsed -> {
+            try {
+                return new CommandLine.RunLast().execute(parsed);
+            } catch (FSError e) {
+                // Hadoop's local file system reports a failed write (disk full, file too large) as
+                // an Error, which picocli would let escape with its stack trace.
+                throw new CommandLine.ExecutionException(cl, "write failed", new CommandFailure(EXIT_FAILURE,
+                        "a write failed: " + OutputPaths.rootMessage(e), e));
+            }
+        });
         // submit.sh points this at conf/shallownet-defaults.properties: the job's defaults.
         String defaults = System.getProperty("shallownet.defaults");
         if (defaults != null) {
@@ -55,28 +75,66 @@ public final class Main {
         return cl.execute(args);
     }
 
+    /** picocli's own usage errors (unknown option, missing or malformed value): one line and a hint. */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine c = e.getCommandLine();
+        String hint = "";
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            hint = "; did you mean " + String.join(" or ", u.getSuggestions()) + "?";
+        }
+        PrintWriter err = c.getErr();
+        err.println("error: " + firstLine(e.getMessage()) + hint + " (see '" + c.getCommandSpec().qualifiedName()
+                + " --help')");
+        err.flush();
+        return EXIT_BAD_INPUT;
+    }
+
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        if (Interruption.requested()) {
+            // The failure is the shutdown's doing (a stopped SparkContext): say so, once.
+            Interruption.print();
+            return EXIT_FAILURE;
+        }
         boolean verbose = parsed.hasMatchedOption("--verbose")
                 || (parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--verbose"));
         PrintWriter err = cl.getErr();
-        String userError = userErrorMessage(e);
         if (verbose) {
             e.printStackTrace(err);
         }
-        if (userError != null) {
-            err.println("error: " + userError);
-            err.flush();
+        err.println(errorLine(e, verbose));
+        err.flush();
+        return exitCode(e);
+    }
+
+    /** The exit code of a failure: 2 for user errors, a {@link CommandFailure}'s own, else 1. */
+    static int exitCode(Throwable e) {
+        if (userErrorMessage(e) != null) {
             return EXIT_BAD_INPUT;
         }
         CommandFailure failure = commandFailure(e);
-        if (failure != null) {
-            err.println("error: " + failure.getMessage());
-            err.flush();
-            return failure.exitCode();
+        return failure != null ? failure.exitCode() : EXIT_FAILURE;
+    }
+
+    /** The one line a failure is reported with: {@code error: ...}, never more than one line. */
+    static String errorLine(Throwable e, boolean verbose) {
+        String userError = userErrorMessage(e);
+        if (userError != null) {
+            return "error: " + firstLine(userError);
         }
-        err.println("error: " + e + (verbose ? "" : " (run with --verbose for the stack trace)"));
-        err.flush();
-        return EXIT_FAILURE;
+        CommandFailure failure = commandFailure(e);
+        if (failure != null) {
+            return "error: " + firstLine(failure.getMessage());
+        }
+        return "error: " + firstLine(String.valueOf(e)) + (verbose ? "" : " (run with --verbose for the stack trace)");
+    }
+
+    /** The first line of a message (Spark's carry call sites and stage details on further lines). */
+    static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int eol = message.indexOf('\n');
+        return (eol < 0 ? message : message.substring(0, eol)).stripTrailing();
     }
 
     /** The first {@link CommandFailure} in the cause chain, or null. */

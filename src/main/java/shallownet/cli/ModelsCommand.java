@@ -111,6 +111,7 @@ final class ModelsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
+            new OutputPaths(DriverHadoopConf.get()).store("--store", storeOptions.store);
             ModelStore s = ModelStore.at(DriverHadoopConf.get(), storeOptions.store);
             int v = ModelStore.parseVersion(version);
             s.load(v);
@@ -152,6 +153,7 @@ final class ModelsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
+            new OutputPaths(DriverHadoopConf.get()).store("--store", storeOptions.store);
             ModelStore s = ModelStore.at(DriverHadoopConf.get(), storeOptions.store);
             try (StoreLock lock = storeOptions.lock(s, "models rollback").acquire()) {
                 int previous = rollbackTarget(s.promotions()).orElseThrow(

@@ -4,21 +4,16 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import shallownet.BadInputException;
-import shallownet.HadoopFiles;
 import shallownet.idx.IdxImages;
 import shallownet.model.ModelFiles;
 import shallownet.model.SavedModel;
 import shallownet.net.NetworkKernel;
-import shallownet.store.StoreFiles;
 
 @Command(name = "predict", mixinStandardHelpOptions = true, description = "Predicted labels of an IDX image file, written as CSV (index,label[,p0..]).")
 final class PredictCommand implements Callable<Integer> {
@@ -44,6 +39,7 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Configuration conf = new Configuration();
+        new OutputPaths(conf).input("--model", model).input("--images", images).file("--out", out);
         SavedModel m = ModelFiles.load(conf, model);
         long written;
         try (IdxImages x = IdxImages.open(conf, images)) {
@@ -51,7 +47,14 @@ final class PredictCommand implements Callable<Integer> {
                 throw BadInputException.about(images, "images have " + x.pixelsPerImage() + " pixels, the model "
                         + model + " takes " + m.shape().inputs());
             }
-            written = writeAtomically(conf, new Path(out), w -> predictInto(w, x, m));
+            // Through a hidden sibling renamed into place: a failure (bad input found half-way, a
+            // full disk, an interruption) leaves no truncated CSV and keeps a file that was there.
+            try (OutputPaths.AtomicFile f = OutputPaths.AtomicFile.create(conf, out);
+                 BufferedWriter w = new BufferedWriter(new OutputStreamWriter(f.stream(), StandardCharsets.UTF_8), 1 << 16)) {
+                written = predictInto(w, x, m);
+                w.flush();
+                f.commit();
+            }
         }
         if (!common.quiet) {
             System.err.println("wrote " + written + " predictions to " + out);
@@ -84,34 +87,5 @@ final class PredictCommand implements Callable<Integer> {
             }
         }
         return index;
-    }
-
-    interface Body {
-        long write(BufferedWriter w) throws IOException;
-    }
-
-    /**
-     * Writes a hidden sibling of {@code target} and renames it into place once complete, so a
-     * failure (bad input found half-way, a full disk, an interruption) never leaves a truncated
-     * file under the final name, nor damages a file that was there.
-     */
-    static long writeAtomically(Configuration conf, Path target, Body body) throws IOException {
-        FileSystem fs = HadoopFiles.of(target, conf);
-        Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
-        fs.deleteOnExit(tmp); // killed mid-write: Hadoop's shutdown hook removes it
-        try {
-            long n;
-            try (BufferedWriter w = new BufferedWriter(new OutputStreamWriter(fs.create(tmp, false), StandardCharsets.UTF_8),
-                    1 << 16)) {
-                n = body.write(w);
-            }
-            StoreFiles.replace(fs, conf, tmp, target);
-            return n;
-        } finally {
-            if (fs.exists(tmp)) {
-                fs.delete(tmp, false);
-            }
-            fs.cancelDeleteOnExit(tmp);
-        }
     }
 }

@@ -95,10 +95,8 @@ final class RetrainCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     double maxRegression;
 
-    @Option(names = "--max-loss-factor", defaultValue = "10", description = "Divergence guard: stop (exit 5) when a "
-            + "step's minibatch loss is not finite or exceeds this multiple of the run's initial training loss "
-            + "(default: ${DEFAULT-VALUE}).")
-    double maxLossFactor;
+    @Mixin
+    DivergenceOptions divergence;
 
     /** Wall time of the run's phases, for the report. */
     private final PhaseTimes phases = new PhaseTimes();
@@ -115,24 +113,28 @@ final class RetrainCommand implements Callable<Integer> {
         if (checkpointEvery < 0) {
             throw new IllegalArgumentException("--checkpoint-every must be >= 0, got " + checkpointEvery);
         }
-        DivergenceGuard.checkFactor(maxLossFactor);
-        if (runId != null && !runId.matches("[A-Za-z0-9._-]{1,100}")) {
-            throw new IllegalArgumentException("--run-id must be 1-100 letters, digits, '.', '_' or '-', got " + runId);
+        divergence.check();
+        // The id names a directory of the store: no '/', and no '.' first ('.' and '..' are not
+        // names of their own; hidden names are the store's temporary files).
+        if (runId != null && !runId.matches("[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}")) {
+            throw new IllegalArgumentException("--run-id must be 1-100 letters, digits, '.', '_' or '-', not starting "
+                    + "with '.', got " + runId);
         }
         storeOptions.lockTimeout();
         storeOptions.lockWait();
 
-        // Everything that can be wrong with the input is found here, before the store is touched
-        // and before Spark starts.
-        dataDir = DataLocation.resolve(data, common.quiet);
+        // Everything that can be wrong with the outputs and the input is found here, before the
+        // store is touched and before Spark starts.
         Configuration hadoop = DriverHadoopConf.get();
+        OutputPaths outputs = new OutputPaths(hadoop).input("--data", data != null ? data : DataLocation.DEFAULT_DIR);
+        outputs.store("--store", storeOptions.store);
+        outputs.file("--report", output.report);
+        dataDir = DataLocation.resolve(data, common.quiet);
         LabeledIdxFiles trainFiles = DataDirectory.train(hadoop, dataDir, recipe.classes);
         LabeledIdxFiles testFiles = DataDirectory.test(hadoop, dataDir, recipe.classes);
         DataDirectory.checkSameImageSize(trainFiles, testFiles);
         ResourceCheck.before(spark, recipe, false, trainFiles, null);
-        if (output.report != null) {
-            RunReport.checkWritable(hadoop, output.report);
-        }
+        DataDirectory.checkNotEmpty(trainFiles, testFiles);
         ModelStore store = ModelStore.at(hadoop, storeOptions.store);
         Plan plan = plan(store, trainFiles);
         phases.lap("validate input files (SHA-256)");
@@ -144,6 +146,7 @@ final class RetrainCommand implements Callable<Integer> {
             try (StoreLock lock = storeOptions.lock(store, "retrain").runId(id).acquire()) {
                 phases.lap("take the store's lock");
                 lock.tookOverFrom().ifPresent(dead -> info("took over the store's lock from a dead run: {}", dead));
+                Interruption.outcome("nothing was promoted; rerun the same command to resume from the last checkpoint");
                 // Another run may have promoted while this one waited for the lock: start from,
                 // and compare with, the champion as it is now.
                 Plan now = plan(store, trainFiles);
@@ -169,7 +172,9 @@ final class RetrainCommand implements Callable<Integer> {
                             : e instanceof CommandFailure f ? f.exitCode() : Main.EXIT_FAILURE;
                     if (code != Main.EXIT_LOCK_HELD) { // without the lock, leave the store alone
                         summary.put("status", "failed");
-                        summary.put("error", String.valueOf(e.getMessage()));
+                        // One line, not a trace: the history is read by people and dashboards.
+                        summary.put("error", Interruption.requested() ? "interrupted (SIGTERM or Ctrl-C)"
+                                : Main.errorLine(e, true).substring("error: ".length()));
                         summary.put("promoted", false);
                         try {
                             finish(store, summary, started, code);
@@ -267,7 +272,7 @@ final class RetrainCommand implements Callable<Integer> {
             resume.ifPresent(s -> info("resuming from the checkpoint after step {} (epoch {}, step {})",
                     s.stepsDone(), s.epoch(), s.nextStep() + 1));
             SparkBackend backend = new SparkBackend(sc, shape, train, trainFiles.count(), test);
-            DivergenceGuard guard = new DivergenceGuard(maxLossFactor);
+            DivergenceGuard guard = divergence.guard();
             resume.ifPresent(s -> guard.initialLoss(s.history().get(0).trainLoss()));
             RunListener listener = new RunListener(config, output.progress, common.quiet,
                     new TrainCommand.MetricsWriter(sc.hadoopConfiguration(), null), guard);
@@ -378,7 +383,7 @@ final class RetrainCommand implements Callable<Integer> {
         options.add(RunReport.entry("store", storeOptions.store));
         options.add(RunReport.entry("from scratch (--from-scratch)", fromScratch));
         options.add(RunReport.entry("checkpoint every (steps)", checkpointEvery));
-        options.add(RunReport.entry("max loss factor (divergence guard)", maxLossFactor));
+        options.add(RunReport.entry("max loss factor (divergence guard)", divergence.maxLossFactor));
         options.addAll(RunReport.whereEntries(sc, dataDir, partitions));
         try {
             RunReport.evaluateAndWrite(sc, sc.hadoopConfiguration(), output.report, "shallownet retrain report",

@@ -1,17 +1,13 @@
 package shallownet.cli;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import shallownet.BadInputException;
-import shallownet.HadoopFiles;
+import shallownet.CommandFailure;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import shallownet.data.CacheReport;
@@ -126,33 +122,16 @@ final class RunReport {
         return new TrainingReport.Fingerprint(what, path, sha, f.count(), images ? f.rows() + "x" + f.cols() : "1");
     }
 
-    /** Refuses, before any work, a report path that cannot become a file. */
-    static void checkWritable(Configuration conf, String path) throws IOException {
-        Path p = new Path(path);
-        FileSystem fs = HadoopFiles.of(p, conf);
-        if (fs.exists(p) && fs.getFileStatus(p).isDirectory()) {
-            throw BadInputException.about(path, "is a directory; --report takes a file name, e.g. run.html");
-        }
-        for (Path up = p.getParent(); up != null; up = up.getParent()) {
-            if (fs.exists(up)) {
-                if (!fs.getFileStatus(up).isDirectory()) {
-                    throw BadInputException.about(path, up + " is a file, not a directory");
-                }
-                break;
-            }
-        }
-    }
-
-    /** Writes the page to {@code path} (any Hadoop file system), replacing an existing file. */
+    /**
+     * Writes the page to {@code path} (any Hadoop file system), replacing an existing file; through
+     * a hidden sibling renamed into place, so a failed write leaves no truncated page.
+     */
     static void write(Configuration conf, String path, TrainingReport report) {
         try {
-            Path p = new Path(path);
-            FileSystem fs = HadoopFiles.of(p, conf);
-            try (OutputStream out = fs.create(p, true)) {
-                out.write(ReportHtml.render(report).getBytes(StandardCharsets.UTF_8));
-            }
+            OutputPaths.AtomicFile.write(conf, path, ReportHtml.render(report).getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new IllegalStateException("could not write the report to " + path + ": " + e.getMessage(), e);
+            throw new CommandFailure(Main.EXIT_FAILURE, "could not write the report to " + path + ": "
+                    + OutputPaths.rootMessage(e), e);
         }
     }
 }

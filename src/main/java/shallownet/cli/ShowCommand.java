@@ -4,7 +4,6 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.File;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
@@ -37,7 +36,7 @@ final class ShowCommand implements Callable<Integer> {
     String set;
 
     @Option(names = "--png", description = "Also write the digit, enlarged, with its label, as a PNG.")
-    File png;
+    String png;
 
     @Option(names = "--classes", defaultValue = "10", description = "Number of classes (default: ${DEFAULT-VALUE}).")
     int classes;
@@ -45,6 +44,7 @@ final class ShowCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Configuration conf = new Configuration();
+        new OutputPaths(conf).input("--data", data != null ? data : DataLocation.DEFAULT_DIR).file("--png", png);
         String dir = DataLocation.resolve(data, common.quiet);
         LabeledIdxFiles files = switch (set) {
             case "train" -> DataDirectory.train(conf, dir, classes);
@@ -68,7 +68,11 @@ final class ShowCommand implements Callable<Integer> {
         System.out.println(set + " image " + index + ": label " + label);
         System.out.println("one-hot code " + Arrays.toString(Labels.toOneHot(new byte[] {(byte) label}, classes)));
         if (png != null) {
-            ImageIO.write(render(b.pixels(), files.rows(), files.cols(), set + " #" + index + "  label " + label), "png", png);
+            try (OutputPaths.AtomicFile f = OutputPaths.AtomicFile.create(conf, png)) {
+                ImageIO.write(render(b.pixels(), files.rows(), files.cols(), set + " #" + index + "  label " + label),
+                        "png", f.stream());
+                f.commit();
+            }
             System.out.println("wrote " + png);
         }
         return Main.EXIT_OK;

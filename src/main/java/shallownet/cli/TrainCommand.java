@@ -2,15 +2,12 @@ package shallownet.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
@@ -18,9 +15,11 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import org.apache.hadoop.fs.FSError;
 import shallownet.BadInputException;
-import shallownet.HadoopFiles;
 import shallownet.data.CacheReport;
+import shallownet.CommandFailure;
+import shallownet.HadoopFiles;
 import shallownet.data.SampleBlock;
 import shallownet.idx.DataDirectory;
 import shallownet.idx.LabeledIdxFiles;
@@ -64,8 +63,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model-out", description = "Where to write the model (default: models/shallownet-<UTC time>).")
     String modelOut;
 
-    @Option(names = "--overwrite", description = "Replace --model-out if it exists (only once the new model is complete).")
+    @Option(names = "--overwrite", description = "Replace --model-out if it holds a model (only once the new model "
+            + "is complete); any other existing directory is refused.")
     boolean overwrite;
+
+    @Mixin
+    DivergenceOptions divergence;
 
     @Option(names = "--metrics-out", description = "Write per-epoch metrics as JSON Lines to this file.")
     String metricsOut;
@@ -76,23 +79,29 @@ final class TrainCommand implements Callable<Integer> {
         // settled (it may come from --init-model).
         recipe.recipe(recipe.hiddenOrDefault(), fullBatch);
         output.check(common.quiet);
-        String dataDir = DataLocation.resolve(data, common.quiet);
+        divergence.check();
         String out = modelOut != null ? modelOut
                 : "models/shallownet-" + Instant.now().toString().replace(":", "").replaceAll("\\.\\d+Z$", "Z");
+        // Every output is checked before the data is fetched or Spark starts: a command that
+        // cannot write its results fails in seconds, and never replaces what is not its own.
+        OutputPaths outputs = new OutputPaths(DriverHadoopConf.get())
+                .input("--data", data != null ? data : DataLocation.DEFAULT_DIR)
+                .input("--init-model", initModel);
+        outputs.model("--model-out", out, overwrite);
+        outputs.file("--metrics-out", metricsOut);
+        outputs.file("--report", output.report);
+        String dataDir = DataLocation.resolve(data, common.quiet);
         long started = System.nanoTime();
         PhaseTimes phases = new PhaseTimes();
         try (JavaSparkContext sc = spark.start("shallownet train")) {
             phases.lap("start Spark");
             Configuration hadoop = sc.hadoopConfiguration();
-            ModelFiles.checkWritable(hadoop, out, overwrite);
-            if (output.report != null) {
-                RunReport.checkWritable(hadoop, output.report);
-            }
             sc.setJobDescription("validate input files");
             LabeledIdxFiles trainFiles = DataDirectory.train(hadoop, dataDir, recipe.classes);
             LabeledIdxFiles testFiles = DataDirectory.test(hadoop, dataDir, recipe.classes);
             DataDirectory.checkSameImageSize(trainFiles, testFiles);
             ResourceCheck.before(spark, recipe, fullBatch, trainFiles, initModel == null ? null : ModelFiles.readShape(hadoop, initModel));
+            DataDirectory.checkNotEmpty(trainFiles, testFiles);
             float[] initial;
             NetworkShape shape;
             if (initModel != null) {
@@ -118,7 +127,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             MetricsWriter metrics = new MetricsWriter(hadoop, metricsOut);
             metrics.cache(sets.cache());
-            RunListener listener = new RunListener(config, output.progress, common.quiet, metrics);
+            RunListener listener = new RunListener(config, output.progress, common.quiet, metrics, divergence.guard());
             Trainer trainer = new Trainer(config, shape, new SparkBackend(sc, shape, train, trainFiles.count(), test),
                     listener);
             Trainer.Result result;
@@ -130,16 +139,21 @@ final class TrainCommand implements Callable<Integer> {
             phases.training(listener.stepSeconds());
             double total = (System.nanoTime() - started) / 1e9;
             ObjectNode meta = metadata(config, sc, partitions, trainFiles, testFiles, result, total);
-            ModelFiles.save(hadoop, out, shape, result.params(), meta, overwrite);
+            save(hadoop, out, shape, result.params(), meta, overwrite);
             phases.lap("write the model");
-            metrics.last(result.returned(), out, total, sc);
-            if (output.report != null) {
-                RunReport.evaluateAndWrite(sc, hadoop, output.report, "shallownet training report", shape, test,
-                        config, reportOptions(config, sc, partitions, dataDir, out), trainFiles, testFiles, result,
-                        phases, out, List.of(RunReport.cacheSection(sets.cache())));
-                if (!common.quiet) {
-                    LOG.info("report written to {}", output.report);
+            Interruption.outcome("the model was written to " + out + " (the rest of the run's outputs may be missing)");
+            try {
+                metrics.last(result.returned(), out, total, sc);
+                if (output.report != null) {
+                    RunReport.evaluateAndWrite(sc, hadoop, output.report, "shallownet training report", shape, test,
+                            config, reportOptions(config, sc, partitions, dataDir, out), trainFiles, testFiles, result,
+                            phases, out, List.of(RunReport.cacheSection(sets.cache())));
+                    if (!common.quiet) {
+                        LOG.info("report written to {}", output.report);
+                    }
                 }
+            } catch (CommandFailure e) {
+                throw new CommandFailure(e.exitCode(), e.getMessage() + "; the model was written to " + out, e);
             }
             if (!common.quiet) {
                 LOG.info("model written to {}; {} {} in {} s; {} steps, median {} ms (p90 {} ms); test error {} %", out,
@@ -155,6 +169,34 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         return Main.EXIT_OK;
+    }
+
+    /**
+     * Writes the model; if that fails after training (disk full, the directory taken meanwhile),
+     * the trained weights are written to a local temporary directory instead, and the one error
+     * line names it: a finished run is not thrown away.
+     */
+    private static void save(Configuration hadoop, String out, NetworkShape shape, float[] params, ObjectNode meta,
+                             boolean overwrite) {
+        try {
+            ModelFiles.save(hadoop, out, shape, params, meta, overwrite);
+            return;
+        } catch (IOException | RuntimeException | FSError e) {
+            String kept;
+            String fallback = new java.io.File(System.getProperty("java.io.tmpdir"), "shallownet-unsaved-"
+                    + Instant.now().toString().replace(":", "").replaceAll("\\.\\d+Z$", "Z")).getAbsolutePath();
+            try {
+                ModelFiles.save(new Configuration(), "file://" + fallback, shape, params, meta, false);
+                kept = "the trained weights were kept in " + fallback;
+            } catch (IOException | RuntimeException | FSError e2) {
+                kept = "the trained weights could not be kept either (" + OutputPaths.rootMessage(e2) + ")";
+            }
+            // No cause: a BadInputException in the chain would turn this into exit 2 with its own message.
+            CommandFailure f = new CommandFailure(Main.EXIT_FAILURE, "could not write the model to " + out + " ("
+                    + OutputPaths.rootMessage(e) + "); " + kept);
+            f.addSuppressed(e);
+            throw f;
+        }
     }
 
     /** The configuration table of the report. */
@@ -266,13 +308,10 @@ final class TrainCommand implements Callable<Integer> {
             }
             lines.add(o.toString());
             try {
-                Path p = new Path(path);
-                FileSystem fs = HadoopFiles.of(p, conf);
-                try (OutputStream out = fs.create(p, true)) {
-                    out.write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
-                }
+                OutputPaths.AtomicFile.write(conf, path, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
             } catch (IOException e) {
-                throw new IllegalStateException("could not write metrics to " + path + ": " + e.getMessage(), e);
+                throw new CommandFailure(Main.EXIT_FAILURE, "could not write " + path + ": "
+                        + OutputPaths.rootMessage(e), e);
             }
         }
     }

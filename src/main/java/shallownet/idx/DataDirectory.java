@@ -68,6 +68,15 @@ public final class DataDirectory {
     }
 
 
+    /** A set without samples trains or scores nothing (NaN metrics): refused, naming its images file. */
+    public static void checkNotEmpty(LabeledIdxFiles... sets) {
+        for (LabeledIdxFiles f : sets) {
+            if (f.count() == 0) {
+                throw BadInputException.about(f.imagesPath(), "holds no images; a training or test set needs at least one");
+            }
+        }
+    }
+
     /** The test set's images must have the training images' size: the network has one input per pixel. */
     public static void checkSameImageSize(LabeledIdxFiles train, LabeledIdxFiles test) {
         if (test.pixelsPerImage() != train.pixelsPerImage()) {

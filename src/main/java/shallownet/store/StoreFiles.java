@@ -8,13 +8,9 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
-import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RawLocalFileSystem;
-import org.apache.hadoop.fs.UnsupportedFileSystemException;
+import shallownet.HadoopFiles;
 
 /**
  * Small files of the store replaced as a whole: written to {@code NAME.tmp-<uuid>} beside the
@@ -39,7 +35,7 @@ public final class StoreFiles {
             out.write(content);
         }
         try {
-            replace(fs, conf, tmp, target);
+            HadoopFiles.replace(fs, conf, tmp, target);
         } finally {
             if (fs.exists(tmp)) {
                 fs.delete(tmp, false);
@@ -49,39 +45,6 @@ public final class StoreFiles {
 
     static void writeAtomically(FileSystem fs, Configuration conf, Path target, String content) throws IOException {
         writeAtomically(fs, conf, target, content.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** Renames {@code from} over {@code to}, replacing it; atomic where the file system allows. */
-    public static void replace(FileSystem fs, Configuration conf, Path from, Path to) throws IOException {
-        if (fs instanceof RawLocalFileSystem || fs instanceof LocalFileSystem) {
-            // java.io.File.renameTo is rename(2): replaces an existing file atomically.
-            if (!fs.rename(from, to)) {
-                throw new IOException("could not rename " + from + " to " + to);
-            }
-            return;
-        }
-        Path qualifiedFrom = fs.makeQualified(from);
-        Path qualifiedTo = fs.makeQualified(to);
-        FileContext fc;
-        try {
-            fc = FileContext.getFileContext(qualifiedTo.toUri(), conf);
-        } catch (UnsupportedFileSystemException e) {
-            fc = null;
-        }
-        if (fc != null) {
-            try {
-                fc.rename(qualifiedFrom, qualifiedTo, Options.Rename.OVERWRITE);
-                return;
-            } catch (UnsupportedOperationException e) {
-                // Fall through to delete-then-rename.
-            }
-        }
-        if (fs.exists(to)) {
-            fs.delete(to, false);
-        }
-        if (!fs.rename(from, to)) {
-            throw new IOException("could not rename " + from + " to " + to);
-        }
     }
 
     /** The whole content of {@code p}, or null if it does not exist. */

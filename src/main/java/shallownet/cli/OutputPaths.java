@@ -1,0 +1,389 @@
+package shallownet.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.Closeable;
+import java.io.File;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSError;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import shallownet.BadInputException;
+import shallownet.CommandFailure;
+import shallownet.HadoopFiles;
+import shallownet.model.ModelFiles;
+import shallownet.store.ModelStore;
+
+/**
+ * Where a command writes, checked before any work, so that a command that cannot write its
+ * results fails in seconds (exit 2) rather than after training, and never replaces what the user
+ * did not ask to replace. One instance per command: register its inputs, then each output; an
+ * output is refused when
+ * <ul>
+ * <li>its name is not a valid Hadoop path, holds a colon (Hadoop cannot name the hidden sibling
+ *     the output is written to first), or names no entry of its own ({@code .}, {@code ..});</li>
+ * <li>it equals, contains or lies inside an input or another output of the same command;</li>
+ * <li>the nearest existing ancestor is a file, or nothing can be created in it;</li>
+ * <li>a file output is an existing directory; a model output exists without {@code --overwrite},
+ *     or is not a model directory of this format ({@code --overwrite} replaces only a model);
+ *     a store output is an existing directory with other content than a store's.</li>
+ * </ul>
+ * Paths are qualified with the driver's Hadoop file system and, when local, resolved through
+ * symbolic links, so {@code data} and {@code ./data/} are the same input.
+ */
+final class OutputPaths {
+
+    /** What a model store holds at its top level; a directory with anything else is not a store. */
+    private static final Set<String> STORE_ENTRIES = Set.of(ModelStore.VERSIONS, ModelStore.CURRENT,
+            ModelStore.PROMOTIONS, ModelStore.HISTORY, ModelStore.RUNS, "LOCK");
+
+    /** An input or output as the user named it, and its qualified, resolved form for comparisons. */
+    private record Named(String option, String given, String key) {
+    }
+
+    private final Configuration conf;
+    private final List<Named> inputs = new ArrayList<>();
+    private final List<Named> outputs = new ArrayList<>();
+
+    OutputPaths(Configuration conf) {
+        this.conf = conf;
+    }
+
+    /** Registers an input that no output may equal, contain or lie inside; null (not given) is ignored. */
+    OutputPaths input(String option, String path) throws IOException {
+        if (path != null) {
+            inputs.add(new Named(option, path, key(option, path)));
+        }
+        return this;
+    }
+
+    /** A file the command writes (replacing a file of that name); null (not given) is ignored. */
+    Path file(String option, String path) throws IOException {
+        if (path == null) {
+            return null;
+        }
+        Path p = checkedName(option, path, true);
+        checkOverlaps(option, path, p);
+        FileSystem fs = HadoopFiles.of(p, conf);
+        FileStatus st = status(fs, p);
+        if (st != null && st.isDirectory()) {
+            throw BadInputException.about(path, "is a directory; " + option + " takes a file name" + example(option));
+        }
+        checkCanCreateIn(fs, option, path, p.getParent());
+        return p;
+    }
+
+    private static String example(String option) {
+        return switch (option) {
+            case "--report" -> ", e.g. run.html";
+            case "--metrics-out" -> ", e.g. metrics.jsonl";
+            case "--out" -> ", e.g. predictions.csv";
+            case "--png" -> ", e.g. digit.png";
+            default -> "";
+        };
+    }
+
+    /** A model directory the command writes as a whole; with {@code overwrite} it may replace a model. */
+    Path model(String option, String path, boolean overwrite) throws IOException {
+        Path p = checkedName(option, path, true);
+        checkOverlaps(option, path, p);
+        FileSystem fs = HadoopFiles.of(p, conf);
+        FileStatus st = status(fs, p);
+        if (st != null && !st.isDirectory()) {
+            throw BadInputException.about(path, "exists and is a file, not a model directory; choose another " + option);
+        }
+        if (st != null && !overwrite) {
+            throw BadInputException.about(path, "already exists; choose another " + option + " or pass --overwrite");
+        }
+        if (st != null && !isModel(fs, p)) {
+            throw BadInputException.about(path, "is not a model directory (no " + ModelFiles.METADATA + " of format "
+                    + ModelFiles.FORMAT + "); --overwrite replaces only a model, choose another " + option);
+        }
+        checkCanCreateIn(fs, option, path, p.getParent());
+        return p;
+    }
+
+    /** A directory the command adds files to, created when missing (e.g. {@code fetch --to}). */
+    Path directory(String option, String path) throws IOException {
+        Path p = checkedName(option, path, false);
+        checkOverlaps(option, path, p);
+        FileSystem fs = HadoopFiles.of(p, conf);
+        FileStatus st = status(fs, p);
+        if (st != null && !st.isDirectory()) {
+            throw BadInputException.about(path, "is a file; " + option + " takes a directory");
+        }
+        checkCanCreateIn(fs, option, path, st != null ? p : p.getParent());
+        return p;
+    }
+
+    /** A model store the command changes: a new or empty directory, or one that holds a store. */
+    Path store(String option, String path) throws IOException {
+        Path p = directory(option, path);
+        FileSystem fs = HadoopFiles.of(p, conf);
+        if (fs.exists(p)) {
+            for (FileStatus s : fs.listStatus(p)) {
+                if (!STORE_ENTRIES.contains(s.getPath().getName())) {
+                    throw BadInputException.about(path, "is not a model store: it holds " + s.getPath().getName()
+                            + "; choose a new or empty directory or an existing store for " + option);
+                }
+            }
+        }
+        return p;
+    }
+
+    /** Whether {@code dir} holds a model of this format: its model.json is a JSON object of our format. */
+    static boolean isModel(FileSystem fs, Path dir) throws IOException {
+        Path meta = new Path(dir, ModelFiles.METADATA);
+        FileStatus st = status(fs, meta);
+        if (st == null || !st.isFile() || st.getLen() > 64L << 20) {
+            return false;
+        }
+        try (InputStream in = fs.open(meta)) {
+            JsonNode n = ModelFiles.json().readTree(in);
+            return n != null && n.isObject() && ModelFiles.FORMAT.equals(n.path("format").asText());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return false;
+        }
+    }
+
+    private Path checkedName(String option, String path, boolean replacedWhole) {
+        if (path.isBlank()) {
+            throw new BadInputException(option + " is empty; give a path");
+        }
+        Path p;
+        try {
+            p = new Path(path);
+        } catch (IllegalArgumentException e) {
+            throw BadInputException.about(path, "not a valid path for " + option + " (" + rootMessage(e) + ")");
+        }
+        String name = p.getName();
+        if (replacedWhole && (name.isEmpty() || name.equals(".") || name.equals(".."))) {
+            throw BadInputException.about(path, "names no file or directory of its own; give " + option
+                    + " a new name, e.g. " + (path.endsWith("/") ? path : path + "/") + "out");
+        }
+        if (replacedWhole && name.contains(":")) {
+            throw BadInputException.about(path, "the name holds a ':', which Hadoop paths cannot hold; rename " + option);
+        }
+        return p;
+    }
+
+    private void checkOverlaps(String option, String path, Path p) throws IOException {
+        String key = key(option, path);
+        List<Named> others = new ArrayList<>(inputs);
+        others.addAll(outputs);
+        for (Named o : others) {
+            String role = inputs.contains(o) ? "input" : "output";
+            if (key.equals(o.key())) {
+                throw BadInputException.about(path, option + " is the same path as the " + role + " " + o.option()
+                        + "; choose another " + option);
+            }
+            if (key.startsWith(o.key() + "/")) {
+                throw BadInputException.about(path, option + " lies inside the " + role + " " + o.option() + " ("
+                        + o.given() + "); choose a path outside it");
+            }
+            if (o.key().startsWith(key + "/")) {
+                throw BadInputException.about(path, option + " contains the " + role + " " + o.option() + " ("
+                        + o.given() + "); choose a path that does not");
+            }
+        }
+        outputs.add(new Named(option, path, key));
+    }
+
+    /**
+     * The nearest existing ancestor of {@code dir} (or {@code dir}) must be a directory in which a
+     * file can be created: tried with a hidden file removed at once, the only answer that holds
+     * for every file system, ACLs and the superuser included.
+     */
+    private void checkCanCreateIn(FileSystem fs, String option, String path, Path dir) throws IOException {
+        Path d = dir != null ? dir : fs.getWorkingDirectory();
+        FileStatus st = status(fs, d);
+        while (st == null && d.getParent() != null) {
+            d = d.getParent();
+            st = status(fs, d);
+        }
+        if (st == null) {
+            throw BadInputException.about(path, "no ancestor of " + option + " exists");
+        }
+        if (!st.isDirectory()) {
+            throw BadInputException.about(path, d + " is a file, not a directory");
+        }
+        Path probe = new Path(d, ".shallownet-write-check-" + UUID.randomUUID());
+        try {
+            fs.create(probe, false).close();
+        } catch (IOException | FSError e) {
+            throw BadInputException.about(path, "cannot create files in " + d + " (" + rootMessage(e) + ")");
+        } finally {
+            try {
+                fs.delete(probe, false);
+            } catch (IOException ignored) {
+                // nothing was created
+            }
+        }
+    }
+
+    private String key(String option, String path) throws IOException {
+        Path p;
+        try {
+            p = new Path(path);
+        } catch (IllegalArgumentException e) {
+            throw BadInputException.about(path, "not a valid path for " + option + " (" + rootMessage(e) + ")");
+        }
+        FileSystem fs = HadoopFiles.of(p, conf);
+        URI u = fs.makeQualified(p).toUri();
+        String dir = u.getPath();
+        if ("file".equals(u.getScheme())) {
+            dir = new File(dir).getCanonicalPath();
+        }
+        if (dir.length() > 1 && dir.endsWith("/")) {
+            dir = dir.substring(0, dir.length() - 1);
+        }
+        return u.getScheme() + "://" + (u.getAuthority() == null ? "" : u.getAuthority()) + dir;
+    }
+
+    private static FileStatus status(FileSystem fs, Path p) throws IOException {
+        try {
+            return fs.getFileStatus(p);
+        } catch (java.io.FileNotFoundException e) {
+            return null;
+        }
+    }
+
+    /** The innermost message of a failure, e.g. "No space left on device" out of a wrapped FSError. */
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+        int eol = m.indexOf('\n');
+        return eol < 0 ? m : m.substring(0, eol);
+    }
+
+    /**
+     * A file written to a hidden sibling ({@code .NAME.tmp-<uuid>}) and renamed into place by
+     * {@link #commit()}, so that a failed or interrupted write never leaves a truncated file under
+     * the final name; {@link #close()} without a commit removes the sibling. A write that fails
+     * (disk full, file too large; Hadoop's local file system reports these as the Error
+     * {@link FSError}) becomes one {@link CommandFailure} naming the file.
+     */
+    static final class AtomicFile implements Closeable {
+        private final Configuration conf;
+        private final FileSystem fs;
+        private final Path target;
+        private final Path tmp;
+        private final OutputStream out;
+        private boolean committed;
+
+        private AtomicFile(Configuration conf, FileSystem fs, Path target) throws IOException {
+            this.conf = conf;
+            this.fs = fs;
+            this.target = target;
+            Path parent = target.getParent() != null ? target.getParent() : fs.getWorkingDirectory();
+            fs.mkdirs(parent);
+            this.tmp = new Path(parent, "." + target.getName() + ".tmp-" + UUID.randomUUID());
+            OutputStream raw = guard(() -> fs.create(tmp, false));
+            // Removed also when the JVM exits on a signal (the file systems' shutdown hook).
+            fs.deleteOnExit(tmp);
+            this.out = new FilterOutputStream(raw) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    guard(() -> {
+                        raw.write(b, off, len);
+                        return null;
+                    });
+                }
+
+                @Override
+                public void write(int b) throws IOException {
+                    guard(() -> {
+                        raw.write(b);
+                        return null;
+                    });
+                }
+
+                @Override
+                public void flush() throws IOException {
+                    guard(() -> {
+                        raw.flush();
+                        return null;
+                    });
+                }
+
+                @Override
+                public void close() throws IOException {
+                    guard(() -> {
+                        raw.close();
+                        return null;
+                    });
+                }
+            };
+        }
+
+        static AtomicFile create(Configuration conf, String path) throws IOException {
+            Path p = new Path(path);
+            return new AtomicFile(conf, HadoopFiles.of(p, conf), p);
+        }
+
+        /** Writes {@code content} to {@code path} through a hidden sibling renamed into place. */
+        static void write(Configuration conf, String path, byte[] content) throws IOException {
+            try (AtomicFile f = create(conf, path)) {
+                f.stream().write(content);
+                f.commit();
+            }
+        }
+
+        OutputStream stream() {
+            return out;
+        }
+
+        /** Closes the stream and renames the written file over the target. */
+        void commit() throws IOException {
+            out.close();
+            guard(() -> {
+                HadoopFiles.replace(fs, conf, tmp, target);
+                return null;
+            });
+            committed = true;
+            fs.cancelDeleteOnExit(tmp);
+        }
+
+        @Override
+        public void close() {
+            if (committed) {
+                return;
+            }
+            try {
+                out.close();
+            } catch (IOException | RuntimeException ignored) {
+                // the write failed already; what matters is that the sibling goes
+            }
+            try {
+                fs.delete(tmp, false);
+                fs.cancelDeleteOnExit(tmp);
+            } catch (IOException ignored) {
+                // best effort: a hidden sibling, never the final name
+            }
+        }
+
+        private interface IoCall<T> {
+            T call() throws IOException;
+        }
+
+        private <T> T guard(IoCall<T> call) {
+            try {
+                return call.call();
+            } catch (IOException | FSError e) {
+                throw new CommandFailure(Main.EXIT_FAILURE, "could not write " + target + ": " + rootMessage(e), e);
+            }
+        }
+    }
+}
