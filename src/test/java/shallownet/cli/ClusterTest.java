@@ -286,7 +286,7 @@ class ClusterTest {
     }
 
     /** Waits for {@code p} and returns its exit code; past the limit, kills it and its children and fails. */
-    private static int finish(Process p, int seconds, String what) throws InterruptedException {
+    static int finish(Process p, int seconds, String what) throws InterruptedException {
         try {
             assertTrue(p.waitFor(seconds, TimeUnit.SECONDS), what + " did not finish in " + seconds + " s");
             return p.exitValue();
@@ -318,7 +318,7 @@ class ClusterTest {
         return pb.start();
     }
 
-    private static void waitFor(Process p, Path log, String text, int seconds) throws Exception {
+    static void waitFor(Process p, Path log, String text, int seconds) throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!Files.readString(log, StandardCharsets.UTF_8).contains(text)) {
             assertTrue(p.isAlive(), "exited before '" + text + "':\n" + Files.readString(log, StandardCharsets.UTF_8));
@@ -327,13 +327,13 @@ class ClusterTest {
         }
     }
 
-    private static byte[] read(FileSystem fs, String path) throws IOException {
+    static byte[] read(FileSystem fs, String path) throws IOException {
         try (InputStream in = fs.open(new org.apache.hadoop.fs.Path(path))) {
             return in.readAllBytes();
         }
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
+    static void deleteRecursively(Path dir) throws IOException {
         if (Files.exists(dir)) {
             try (var walk = Files.walk(dir)) {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
