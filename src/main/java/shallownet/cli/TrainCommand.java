@@ -309,6 +309,10 @@ final class TrainCommand implements Callable<Integer> {
             lines.add(o.toString());
             try {
                 OutputPaths.AtomicFile.write(conf, path, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+                if (lines.size() == 1) {
+                    // The file is written as the run goes (epoch 0 first), so an interrupted run leaves it.
+                    Interruption.outcome("the model was not written; " + path + " holds the metrics of the epochs done so far");
+                }
             } catch (IOException e) {
                 throw new CommandFailure(Main.EXIT_FAILURE, "could not write " + path + ": "
                         + OutputPaths.rootMessage(e), e);
