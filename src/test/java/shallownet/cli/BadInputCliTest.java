@@ -15,13 +15,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.slf4j.LoggerFactory;
 import shallownet.net.NetworkShape;
 import shallownet.testutil.IdxFixtures;
 import shallownet.testutil.IdxFixtures.DataSet;
@@ -31,6 +28,7 @@ import shallownet.testutil.IdxFixtures.DataSet;
  * ends {@code train} with exit code 2 and one {@code error:} line naming the file and the problem;
  * a valid data set trains, evaluates and predicts.
  */
+@org.junit.jupiter.api.extension.ExtendWith(QuietSpark.class)
 class BadInputCliTest {
 
     private static final int TRAIN = 200;
@@ -38,28 +36,8 @@ class BadInputCliTest {
     private static final int SIDE = 4;
     private static final int CLASSES = 10;
 
-    private static String savedUiEnabled;
-
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void quietSpark() {
-        // No web UI (faster, and no port clashes with other builds on this machine).
-        savedUiEnabled = System.setProperty("spark.ui.enabled", "false");
-        // Let logging bind to the real stderr before a test swaps System.err, so that captured
-        // stderr is what the command itself prints.
-        LoggerFactory.getLogger(BadInputCliTest.class).debug("logging initialised");
-    }
-
-    @AfterAll
-    static void restoreSpark() {
-        if (savedUiEnabled == null) {
-            System.clearProperty("spark.ui.enabled");
-        } else {
-            System.setProperty("spark.ui.enabled", savedUiEnabled);
-        }
-    }
 
     record Result(int exitCode, String out, String err) {
         List<String> errLines() {

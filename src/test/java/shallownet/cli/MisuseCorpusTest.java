@@ -13,13 +13,10 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.slf4j.LoggerFactory;
 import shallownet.model.ModelFiles;
 import shallownet.net.NetworkShape;
 import shallownet.net.WeightInit;
@@ -35,30 +32,14 @@ import shallownet.testutil.IdxFixtures;
  * a model, a user's directory, a file) has the same SHA-256 before and after: nothing written,
  * nothing removed.
  */
+@org.junit.jupiter.api.extension.ExtendWith(QuietSpark.class)
 class MisuseCorpusTest {
 
     private static final int SIDE = 4;
     private static final int CLASSES = 10;
 
-    private static String savedUiEnabled;
-
     @TempDir
     Path root;
-
-    @BeforeAll
-    static void quietSpark() {
-        savedUiEnabled = System.setProperty("spark.ui.enabled", "false");
-        LoggerFactory.getLogger(MisuseCorpusTest.class).debug("logging initialised");
-    }
-
-    @AfterAll
-    static void restoreSpark() {
-        if (savedUiEnabled == null) {
-            System.clearProperty("spark.ui.enabled");
-        } else {
-            System.setProperty("spark.ui.enabled", savedUiEnabled);
-        }
-    }
 
     /** What a case's command line can point at; all of it under one directory that is listed before and after. */
     record Fixture(Path root, Path project, Path data, Path model, Path user, Path file, Path emptyTrain,
