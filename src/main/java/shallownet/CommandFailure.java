@@ -1,27 +1,31 @@
 package shallownet;
 
 /**
- * A failure the command line reports as one line ({@code error: <message>}) with its own exit
- * code, rather than the generic 1: e.g. 4 when another run holds the model store's lock, 5 when
- * training diverged. {@link BadInputException} (code 2) is the other such failure.
+ * A failure reported as one line ({@code error: <message>}), without a stack trace: a write that
+ * failed, a run that cannot go on. Subclasses say why in their own type (the store's lock is held,
+ * training diverged); which exit code each gets is the command line's business ({@code cli.ExitCode}).
+ * {@link BadInputException} is the other such failure: input the user must fix.
  */
 public class CommandFailure extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    private final int exitCode;
-
-    public CommandFailure(int exitCode, String message) {
+    public CommandFailure(String message) {
         super(message);
-        this.exitCode = exitCode;
     }
 
-    public CommandFailure(int exitCode, String message, Throwable cause) {
+    public CommandFailure(String message, Throwable cause) {
         super(message, cause);
-        this.exitCode = exitCode;
     }
 
-    public int exitCode() {
-        return exitCode;
+    /** The innermost message of a failure, e.g. "No space left on device" out of a wrapped FSError. */
+    public static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+        int eol = m.indexOf('\n');
+        return eol < 0 ? m : m.substring(0, eol);
     }
 }

@@ -58,6 +58,6 @@ final class EvaluateCommand implements Callable<Integer> {
             System.out.printf("loss %.6f%nerror %.2f %% (%d misclassified)%n", sums.loss(), sums.errorPercent(), sums.errors());
             System.out.println(ConfusionTable.format(sums));
         }
-        return Main.EXIT_OK;
+        return ExitCode.OK.code();
     }
 }

@@ -32,6 +32,6 @@ final class FetchCommand implements Callable<Integer> {
             }
         }).fetch(to);
         System.out.println("MNIST verified in " + to.toAbsolutePath());
-        return Main.EXIT_OK;
+        return ExitCode.OK.code();
     }
 }

@@ -24,7 +24,7 @@ final class GradcheckCommand implements Callable<Integer> {
         double relup = FiniteDifferences.relupRelativeError(seed);
         System.out.printf("softmaxp relative error %.6e (should be smaller than 1e-6): %s%n", softmaxp, verdict(softmaxp));
         System.out.printf("relup    relative error %.6e (should be smaller than 1e-6): %s%n", relup, verdict(relup));
-        return softmaxp < BOUND && relup < BOUND ? Main.EXIT_OK : Main.EXIT_FAILURE;
+        return softmaxp < BOUND && relup < BOUND ? ExitCode.OK.code() : ExitCode.FAILURE.code();
     }
 
     private static String verdict(double e) {

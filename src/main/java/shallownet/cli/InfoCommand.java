@@ -29,7 +29,7 @@ final class InfoCommand implements Callable<Integer> {
         String dir = DataLocation.resolve(data, common.quiet);
         describe("training set", DataDirectory.train(conf, dir, classes), conf);
         describe("test set", DataDirectory.test(conf, dir, classes), conf);
-        return Main.EXIT_OK;
+        return ExitCode.OK.code();
     }
 
     private void describe(String name, LabeledIdxFiles f, Configuration conf) throws Exception {

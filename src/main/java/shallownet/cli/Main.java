@@ -6,9 +6,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import shallownet.BadInputException;
 import shallownet.CommandFailure;
+import shallownet.store.StoreLockedException;
 
 /**
- * The one entry point ({@code submit.sh COMMAND ...}). Exit codes: 0 success, 2 bad usage or bad
+ * The one entry point ({@code submit.sh COMMAND ...}). Exit codes ({@link ExitCode}): 0 success, 2 bad usage or bad
  * input data (picocli's usage errors and outputs refused by {@link OutputPaths} included), 3
  * {@code retrain} trained a model that the quality gate did not promote, 4 another run holds the
  * model store's lock, 5 training diverged, 1 any other failure. Every failure prints one line
@@ -22,16 +23,9 @@ import shallownet.CommandFailure;
                 CommandLine.HelpCommand.class})
 public final class Main {
 
-    public static final int EXIT_OK = 0;
-    public static final int EXIT_FAILURE = 1;
-    public static final int EXIT_BAD_INPUT = 2;
-    public static final int EXIT_NOT_PROMOTED = 3;
-    public static final int EXIT_LOCK_HELD = 4;
-    public static final int EXIT_DIVERGED = 5;
-
     public static void main(String[] args) throws org.apache.spark.SparkUserAppException {
         Interruption.install();
-        int code = EXIT_FAILURE;
+        int code = ExitCode.FAILURE.code();
         try {
             code = run(args);
         } finally {
@@ -44,7 +38,7 @@ public final class Main {
         // the AM as Spark's own runners do (it reports FAILED with "User application exited with
         // status N"). The property is set by Spark's ApplicationMaster in cluster mode only.
         if (System.getProperty("spark.yarn.app.id") != null) {
-            if (code != EXIT_OK) {
+            if (code != ExitCode.OK.code()) {
                 throw new org.apache.spark.SparkUserAppException(code, null);
             }
             return;
@@ -63,8 +57,8 @@ public final class Main {
             } catch (FSError e) {
                 // Hadoop's local file system reports a failed write (disk full, file too large) as
                 // an Error, which picocli would let escape with its stack trace.
-                throw new CommandLine.ExecutionException(cl, "write failed", new CommandFailure(EXIT_FAILURE,
-                        "a write failed: " + OutputPaths.rootMessage(e), e));
+                throw new CommandLine.ExecutionException(cl, "write failed", new CommandFailure(
+                        "a write failed: " + CommandFailure.rootMessage(e), e));
             }
         });
         // submit.sh points this at conf/shallownet-defaults.properties: the job's defaults.
@@ -86,14 +80,14 @@ public final class Main {
         err.println("error: " + firstLine(e.getMessage()) + hint + " (see '" + c.getCommandSpec().qualifiedName()
                 + " --help')");
         err.flush();
-        return EXIT_BAD_INPUT;
+        return ExitCode.BAD_INPUT.code();
     }
 
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         if (Interruption.requested()) {
             // The failure is the shutdown's doing (a stopped SparkContext): say so, once.
             Interruption.print();
-            return EXIT_FAILURE;
+            return ExitCode.FAILURE.code();
         }
         boolean verbose = parsed.hasMatchedOption("--verbose")
                 || (parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--verbose"));
@@ -103,16 +97,7 @@ public final class Main {
         }
         err.println(errorLine(e, verbose));
         err.flush();
-        return exitCode(e);
-    }
-
-    /** The exit code of a failure: 2 for user errors, a {@link CommandFailure}'s own, else 1. */
-    static int exitCode(Throwable e) {
-        if (userErrorMessage(e) != null) {
-            return EXIT_BAD_INPUT;
-        }
-        CommandFailure failure = commandFailure(e);
-        return failure != null ? failure.exitCode() : EXIT_FAILURE;
+        return ExitCode.of(e).code();
     }
 
     /** The one line a failure is reported with: {@code error: ...}, never more than one line. */
@@ -123,9 +108,17 @@ public final class Main {
         }
         CommandFailure failure = commandFailure(e);
         if (failure != null) {
-            return "error: " + firstLine(failure.getMessage());
+            return "error: " + firstLine(failure.getMessage()) + hint(failure);
         }
         return "error: " + firstLine(String.valueOf(e)) + (verbose ? "" : " (run with --verbose for the stack trace)");
+    }
+
+    /** What the command line adds to a core failure's words: the options that help. */
+    private static String hint(CommandFailure failure) {
+        if (failure instanceof StoreLockedException locked && locked.held()) {
+            return "; retry later, pass --lock-wait, or let the lock expire (--lock-timeout)";
+        }
+        return "";
     }
 
     /** The first line of a message (Spark's carry call sites and stage details on further lines). */

@@ -65,7 +65,7 @@ final class ModelsCommand implements Callable<Integer> {
             if (champion.isEmpty()) {
                 System.out.println("no champion yet");
             }
-            return Main.EXIT_OK;
+            return ExitCode.OK.code();
         }
     }
 
@@ -93,7 +93,7 @@ final class ModelsCommand implements Callable<Integer> {
             }
             out.set("model", meta);
             System.out.println(ModelFiles.json().writerWithDefaultPrettyPrinter().writeValueAsString(out));
-            return Main.EXIT_OK;
+            return ExitCode.OK.code();
         }
     }
 
@@ -119,7 +119,7 @@ final class ModelsCommand implements Callable<Integer> {
                 ObjectNode p = s.promote(lock, v, "promote", reason);
                 System.out.println("champion is now " + ModelStore.name(v) + " (was " + p.path("previous").asText("none") + ")");
             }
-            return Main.EXIT_OK;
+            return ExitCode.OK.code();
         }
     }
 
@@ -161,7 +161,7 @@ final class ModelsCommand implements Callable<Integer> {
                 ObjectNode p = s.promote(lock, previous, "rollback", reason);
                 System.out.println("champion is now " + ModelStore.name(previous) + " (was " + p.path("previous").asText() + ")");
             }
-            return Main.EXIT_OK;
+            return ExitCode.OK.code();
         }
     }
 }

@@ -9,6 +9,7 @@ import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import shallownet.AtomicFile;
 import shallownet.BadInputException;
 import shallownet.idx.IdxImages;
 import shallownet.model.ModelFiles;
@@ -49,7 +50,7 @@ final class PredictCommand implements Callable<Integer> {
             }
             // Through a hidden sibling renamed into place: a failure (bad input found half-way, a
             // full disk, an interruption) leaves no truncated CSV and keeps a file that was there.
-            try (OutputPaths.AtomicFile f = OutputPaths.AtomicFile.create(conf, out);
+            try (AtomicFile f = AtomicFile.create(conf, out);
                  BufferedWriter w = new BufferedWriter(new OutputStreamWriter(f.stream(), StandardCharsets.UTF_8), 1 << 16)) {
                 written = predictInto(w, x, m);
                 w.flush();
@@ -59,7 +60,7 @@ final class PredictCommand implements Callable<Integer> {
         if (!common.quiet) {
             System.err.println("wrote " + written + " predictions to " + out);
         }
-        return Main.EXIT_OK;
+        return ExitCode.OK.code();
     }
 
     /** Predicts block after block, writing each block's lines before reading the next. */

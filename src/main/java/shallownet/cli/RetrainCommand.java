@@ -168,9 +168,8 @@ final class RetrainCommand implements Callable<Integer> {
                 } catch (DivergedException e) {
                     throw e; // recorded already
                 } catch (Exception e) {
-                    int code = e instanceof BadInputException ? Main.EXIT_BAD_INPUT
-                            : e instanceof CommandFailure f ? f.exitCode() : Main.EXIT_FAILURE;
-                    if (code != Main.EXIT_LOCK_HELD) { // without the lock, leave the store alone
+                    int code = ExitCode.of(e).code();
+                    if (code != ExitCode.LOCK_HELD.code()) { // without the lock, leave the store alone
                         summary.put("status", "failed");
                         // One line, not a trace: the history is read by people and dashboards.
                         summary.put("error", Interruption.requested() ? "interrupted (SIGTERM or Ctrl-C)"
@@ -233,7 +232,7 @@ final class RetrainCommand implements Callable<Integer> {
             info("run {} already finished: {}", id, finished);
             summary.put("status", "already_finished");
             summary.set("outcome", finished);
-            return finish(store, summary, started, finished.path("exit_code").asInt(Main.EXIT_OK));
+            return finish(store, summary, started, finished.path("exit_code").asInt(ExitCode.OK.code()));
         }
         info("run {} on store {} ({}, {}), champion {}, starting from {}", id, storeOptions.store, sc.master(),
                 ModelMetadata.describeApplication(sc), championVersion.map(ModelStore::name).orElse("none"), start);
@@ -292,9 +291,9 @@ final class RetrainCommand implements Callable<Integer> {
                 listener.done();
                 summary.put("status", "diverged");
                 summary.put("error", e.getMessage());
-                summary.put("exit_code", Main.EXIT_DIVERGED);
+                summary.put("exit_code", ExitCode.DIVERGED.code());
                 summary.put("promoted", false);
-                finish(store, summary, started, Main.EXIT_DIVERGED);
+                finish(store, summary, started, ExitCode.DIVERGED.code());
                 throw e;
             } finally {
                 listener.done();
@@ -324,13 +323,13 @@ final class RetrainCommand implements Callable<Integer> {
             info("gate passed ({}); champion is now {}", verdict.reason(), ModelStore.name(version));
             summary.put("status", "promoted");
             summary.put("promoted", true);
-            code = Main.EXIT_OK;
+            code = ExitCode.OK.code();
         } else {
             info("gate failed ({}); version {} kept as a rejected candidate, champion stays {}", verdict.reason(),
                     ModelStore.name(version), championVersion.map(ModelStore::name).orElse("none"));
             summary.put("status", "rejected");
             summary.put("promoted", false);
-            code = Main.EXIT_NOT_PROMOTED;
+            code = ExitCode.NOT_PROMOTED.code();
         }
         phases.lap("quality gate and promotion");
         String championNow = store.champion().map(ModelStore::name).orElse(null);

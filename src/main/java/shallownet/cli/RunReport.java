@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
+import shallownet.AtomicFile;
 import shallownet.CommandFailure;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -128,10 +129,10 @@ final class RunReport {
      */
     static void write(Configuration conf, String path, TrainingReport report) {
         try {
-            OutputPaths.AtomicFile.write(conf, path, ReportHtml.render(report).getBytes(StandardCharsets.UTF_8));
+            AtomicFile.write(conf, path, ReportHtml.render(report).getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new CommandFailure(Main.EXIT_FAILURE, "could not write the report to " + path + ": "
-                    + OutputPaths.rootMessage(e), e);
+            throw new CommandFailure("could not write the report to " + path + ": "
+                    + CommandFailure.rootMessage(e), e);
         }
     }
 }

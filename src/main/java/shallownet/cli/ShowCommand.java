@@ -11,6 +11,7 @@ import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import shallownet.AtomicFile;
 import shallownet.BadInputException;
 import shallownet.data.BlockReader;
 import shallownet.data.SampleBlock;
@@ -68,14 +69,14 @@ final class ShowCommand implements Callable<Integer> {
         System.out.println(set + " image " + index + ": label " + label);
         System.out.println("one-hot code " + Arrays.toString(Labels.toOneHot(new byte[] {(byte) label}, classes)));
         if (png != null) {
-            try (OutputPaths.AtomicFile f = OutputPaths.AtomicFile.create(conf, png)) {
+            try (AtomicFile f = AtomicFile.create(conf, png)) {
                 ImageIO.write(render(b.pixels(), files.rows(), files.cols(), set + " #" + index + "  label " + label),
                         "png", f.stream());
                 f.commit();
             }
             System.out.println("wrote " + png);
         }
-        return Main.EXIT_OK;
+        return ExitCode.OK.code();
     }
 
     /** The digit black on white, 8x enlarged, with a caption under it. */

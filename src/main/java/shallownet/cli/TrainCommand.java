@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import org.apache.hadoop.fs.FSError;
+import shallownet.AtomicFile;
 import shallownet.BadInputException;
 import shallownet.data.CacheReport;
 import shallownet.CommandFailure;
@@ -153,7 +154,7 @@ final class TrainCommand implements Callable<Integer> {
                     }
                 }
             } catch (CommandFailure e) {
-                throw new CommandFailure(e.exitCode(), e.getMessage() + "; the model was written to " + out, e);
+                throw new CommandFailure(e.getMessage() + "; the model was written to " + out, e);
             }
             if (!common.quiet) {
                 LOG.info("model written to {}; {} {} in {} s; {} steps, median {} ms (p90 {} ms); test error {} %", out,
@@ -168,7 +169,7 @@ final class TrainCommand implements Callable<Integer> {
                 }
             }
         }
-        return Main.EXIT_OK;
+        return ExitCode.OK.code();
     }
 
     /**
@@ -189,11 +190,11 @@ final class TrainCommand implements Callable<Integer> {
                 ModelFiles.save(new Configuration(), "file://" + fallback, shape, params, meta, false);
                 kept = "the trained weights were kept in " + fallback;
             } catch (IOException | RuntimeException | FSError e2) {
-                kept = "the trained weights could not be kept either (" + OutputPaths.rootMessage(e2) + ")";
+                kept = "the trained weights could not be kept either (" + CommandFailure.rootMessage(e2) + ")";
             }
             // No cause: a BadInputException in the chain would turn this into exit 2 with its own message.
-            CommandFailure f = new CommandFailure(Main.EXIT_FAILURE, "could not write the model to " + out + " ("
-                    + OutputPaths.rootMessage(e) + "); " + kept);
+            CommandFailure f = new CommandFailure("could not write the model to " + out + " ("
+                    + CommandFailure.rootMessage(e) + "); " + kept);
             f.addSuppressed(e);
             throw f;
         }
@@ -308,14 +309,14 @@ final class TrainCommand implements Callable<Integer> {
             }
             lines.add(o.toString());
             try {
-                OutputPaths.AtomicFile.write(conf, path, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+                AtomicFile.write(conf, path, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
                 if (lines.size() == 1) {
                     // The file is written as the run goes (epoch 0 first), so an interrupted run leaves it.
                     Interruption.outcome("the model was not written; " + path + " holds the metrics of the epochs done so far");
                 }
             } catch (IOException e) {
-                throw new CommandFailure(Main.EXIT_FAILURE, "could not write " + path + ": "
-                        + OutputPaths.rootMessage(e), e);
+                throw new CommandFailure("could not write " + path + ": "
+                        + CommandFailure.rootMessage(e), e);
             }
         }
     }

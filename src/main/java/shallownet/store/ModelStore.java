@@ -194,7 +194,7 @@ public final class ModelStore {
             }
             for (FileStatus s : fs.listStatus(dir)) {
                 String n = s.getPath().getName();
-                if (n.matches("\\.\\d{6,}\\.(tmp|old)-.*") || n.matches("(CURRENT|" + PROMOTIONS + "|" + HISTORY
+                if (n.matches("\\.\\d{6,}\\.(tmp|old)-.*") || n.matches("\\.?(CURRENT|" + PROMOTIONS + "|" + HISTORY
                         + ")\\.tmp-.*")) {
                     fs.delete(s.getPath(), true);
                     removed++;

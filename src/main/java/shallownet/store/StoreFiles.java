@@ -4,17 +4,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import shallownet.HadoopFiles;
+import shallownet.AtomicFile;
 
 /**
- * Small files of the store replaced as a whole: written to {@code NAME.tmp-<uuid>} beside the
- * target, then renamed over it.
+ * Small files of the store replaced as a whole, through the project's one atomic writer
+ * ({@link AtomicFile}: written to {@code .NAME.tmp-<uuid>} beside the target, then renamed over it).
  *
  * <p>What a reader can rely on depends on the file system's rename: on the local file system
  * (POSIX {@code rename(2)}) and on HDFS ({@code FileContext.rename} with {@code OVERWRITE}, one
@@ -29,22 +27,8 @@ public final class StoreFiles {
     private StoreFiles() {
     }
 
-    static void writeAtomically(FileSystem fs, Configuration conf, Path target, byte[] content) throws IOException {
-        Path tmp = new Path(target.getParent(), target.getName() + ".tmp-" + UUID.randomUUID());
-        try (OutputStream out = fs.create(tmp, false)) {
-            out.write(content);
-        }
-        try {
-            HadoopFiles.replace(fs, conf, tmp, target);
-        } finally {
-            if (fs.exists(tmp)) {
-                fs.delete(tmp, false);
-            }
-        }
-    }
-
     static void writeAtomically(FileSystem fs, Configuration conf, Path target, String content) throws IOException {
-        writeAtomically(fs, conf, target, content.getBytes(StandardCharsets.UTF_8));
+        AtomicFile.write(fs, conf, target, content.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The whole content of {@code p}, or null if it does not exist. */

@@ -19,7 +19,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
-import shallownet.CommandFailure;
 import shallownet.model.ModelFiles;
 
 /**
@@ -141,8 +140,8 @@ public final class StoreLock implements AutoCloseable {
                 continue;
             }
             if (System.nanoTime() >= deadline) {
-                throw new CommandFailure(4, path + ": the store is locked by " + (holder == null ? "another process"
-                        : holder.describe()) + "; retry later, pass --lock-wait, or let the lock expire (--lock-timeout)");
+                throw new StoreLockedException(path + ": the store is locked by " + (holder == null ? "another process"
+                        : holder.describe()), true);
             }
             Thread.sleep(Math.min(1000, Math.max(50, wait.toMillis() / 20)));
         }
@@ -229,11 +228,11 @@ public final class StoreLock implements AutoCloseable {
         return Optional.ofNullable(tookOverFrom);
     }
 
-    /** Fails (exit code 4) if another process took the lock over, e.g. after a long pause of this one. */
+    /** Fails ({@link StoreLockedException}) if another process took the lock over, e.g. after a long pause of this one. */
     public void checkStillHeld() throws IOException {
         Holder h = Holder.read(lockFileSystem(store), path);
         if (released || h == null || !h.token().equals(owner.path("token").asText())) {
-            throw new CommandFailure(4, path + ": this run lost the store's lock" + (h == null ? "" : " to "
+            throw new StoreLockedException(false, path + ": this run lost the store's lock" + (h == null ? "" : " to "
                     + h.describe()) + "; nothing was promoted");
         }
     }

@@ -129,7 +129,7 @@ class BadInputCliTest {
         Path file = broken.culprit.apply(data);
         List<String> errorLines = r.errLines().stream().filter(l -> l.startsWith("error: ")).toList();
         assertAll(
-                () -> assertEquals(Main.EXIT_BAD_INPUT, r.exitCode(), "exit code; stderr:\n" + r.err()),
+                () -> assertEquals(ExitCode.BAD_INPUT.code(), r.exitCode(), "exit code; stderr:\n" + r.err()),
                 () -> assertEquals(1, errorLines.size(), "one error line; stderr:\n" + r.err()),
                 () -> assertEquals(1, r.errLines().size(), "nothing but the error line; stderr:\n" + r.err()),
                 () -> assertTrue(errorLines.get(0).startsWith("error: " + file + ": "), errorLines.get(0)),
@@ -149,7 +149,7 @@ class BadInputCliTest {
         Result train = run("train", "--master", "local[2]", "--epochs", "1", "--hidden", "8", "--data",
                 data.dir().toString(), "--model-out", model.toString());
 
-        assertEquals(Main.EXIT_OK, train.exitCode(), "train; stderr:\n" + train.err());
+        assertEquals(ExitCode.OK.code(), train.exitCode(), "train; stderr:\n" + train.err());
         assertFalse(train.err().contains("error:"), train.err());
         JsonNode meta = new ObjectMapper().readTree(model.resolve("model.json").toFile());
         assertEquals(SIDE * SIDE, meta.path("architecture").path("inputs").asInt());
@@ -164,7 +164,7 @@ class BadInputCliTest {
         Result evaluate = run("evaluate", "--model", model.toString(), "--data", data.dir().toString(),
                 "--master", "local[2]");
 
-        assertEquals(Main.EXIT_OK, evaluate.exitCode(), "evaluate; stderr:\n" + evaluate.err());
+        assertEquals(ExitCode.OK.code(), evaluate.exitCode(), "evaluate; stderr:\n" + evaluate.err());
         assertTrue(evaluate.out().contains("(" + TEST + " samples)"), evaluate.out());
         assertTrue(evaluate.out().lines().anyMatch(l -> l.matches("error \\d+\\.\\d\\d % \\(\\d+ misclassified\\)")),
                 evaluate.out());
@@ -173,7 +173,7 @@ class BadInputCliTest {
         Result predict = run("predict", "--model", model.toString(), "--images", data.testImages().toString(),
                 "--out", csv.toString());
 
-        assertEquals(Main.EXIT_OK, predict.exitCode(), "predict; stderr:\n" + predict.err());
+        assertEquals(ExitCode.OK.code(), predict.exitCode(), "predict; stderr:\n" + predict.err());
         List<String> lines = Files.readAllLines(csv);
         assertEquals("index,label", lines.get(0));
         assertEquals(TEST + 1, lines.size(), "a header and one line per image");

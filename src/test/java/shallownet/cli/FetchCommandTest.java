@@ -50,7 +50,7 @@ class FetchCommandTest {
         Path dir = tmp.resolve("mnist");
         CliRunner.Outcome o = CliRunner.run("fetch", "--to", dir.toString(), "--mirror", real.url(), "--no-npm");
 
-        assertEquals(Main.EXIT_OK, o.exitCode(), o.err());
+        assertEquals(ExitCode.OK.code(), o.exitCode(), o.err());
         assertEquals("MNIST verified in " + dir.toAbsolutePath(), o.out().strip());
         assertEquals(Set.of("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz",
                 "t10k-labels-idx1-ubyte.gz"), fileNames(dir));
@@ -59,7 +59,7 @@ class FetchCommandTest {
 
         // Again: everything is present, so nothing is fetched.
         CliRunner.Outcome again = CliRunner.run("fetch", "--to", dir.toString(), "--mirror", real.url(), "--no-npm");
-        assertEquals(Main.EXIT_OK, again.exitCode(), again.err());
+        assertEquals(ExitCode.OK.code(), again.exitCode(), again.err());
         assertFalse(again.err().contains("fetching"), again.err());
         assertTrue(again.err().contains("present and verified"), again.err());
     }
@@ -70,7 +70,7 @@ class FetchCommandTest {
         try (LoopbackMirror empty = LoopbackMirror.start()) {
             CliRunner.Outcome o = CliRunner.run("fetch", "--quiet", "--to", dir.toString(),
                     "--mirror", empty.url(), "--mirror", real.url(), "--no-npm");
-            assertEquals(Main.EXIT_OK, o.exitCode(), o.err());
+            assertEquals(ExitCode.OK.code(), o.exitCode(), o.err());
             assertEquals("", o.err());
             assertEquals("MNIST verified in " + dir.toAbsolutePath() + System.lineSeparator(), o.out());
             assertEquals(4, empty.requests().size(), "the first mirror was asked first");
@@ -83,7 +83,7 @@ class FetchCommandTest {
         try (LoopbackMirror empty = LoopbackMirror.start()) {
             CliRunner.Outcome o = CliRunner.run("fetch", "--to", dir.toString(), "--mirror", empty.url(), "--no-npm");
 
-            assertEquals(Main.EXIT_FAILURE, o.exitCode(), o.err());
+            assertEquals(ExitCode.FAILURE.code(), o.exitCode(), o.err());
             assertEquals("", o.out());
             List<String> errors = errorLines(o.err());
             assertEquals(1, errors.size(), o.err());
@@ -102,7 +102,7 @@ class FetchCommandTest {
         String closed = LoopbackMirror.closedPortUrl();
         CliRunner.Outcome o = CliRunner.run("fetch", "--quiet", "--to", tmp.toString(), "--mirror", closed, "--no-npm");
 
-        assertEquals(Main.EXIT_FAILURE, o.exitCode(), o.err());
+        assertEquals(ExitCode.FAILURE.code(), o.exitCode(), o.err());
         List<String> lines = o.err().lines().toList();
         assertEquals(1, lines.size(), o.err());
         assertTrue(lines.get(0).startsWith("error: ") && lines.get(0).contains("could not fetch"), lines.get(0));
@@ -117,7 +117,7 @@ class FetchCommandTest {
         try (LoopbackMirror counting = LoopbackMirror.ofRealMnist()) {
             CliRunner.Outcome o = CliRunner.run("fetch", "--to", tmp.toString(), "--mirror", counting.url(), "--no-npm");
 
-            assertEquals(Main.EXIT_FAILURE, o.exitCode(), o.err());
+            assertEquals(ExitCode.FAILURE.code(), o.exitCode(), o.err());
             List<String> errors = errorLines(o.err());
             assertEquals(1, errors.size(), o.err());
             assertTrue(errors.get(0).contains(bad.toString()) && errors.get(0).contains("remove"), errors.get(0));

@@ -79,7 +79,7 @@ class FetchProcessTest {
             Script.Result r = Script.run(fetch(to, endless.url()), env("-Dshallownet.fetch.max-bytes=2097152"),
                     tmp.resolve("fetch.log"), 180);
 
-            assertEquals(Main.EXIT_FAILURE, r.exitCode(), r.output());
+            assertEquals(ExitCode.FAILURE.code(), r.exitCode(), r.output());
             List<String> errors = errorLines(r.output());
             assertEquals(1, errors.size(), r.output());
             assertTrue(errors.get(0).contains("train-images-idx3-ubyte.gz: java.io.IOException: sent more than 2097152 "
@@ -99,7 +99,7 @@ class FetchProcessTest {
                     tmp.resolve("fetch.log"), 180);
             double seconds = (System.nanoTime() - t0) / 1e9;
 
-            assertEquals(Main.EXIT_FAILURE, r.exitCode(), r.output());
+            assertEquals(ExitCode.FAILURE.code(), r.exitCode(), r.output());
             List<String> errors = errorLines(r.output());
             assertEquals(1, errors.size(), r.output());
             assertTrue(errors.get(0).contains("train-images-idx3-ubyte.gz: stopped at the mirror's deadline of 4 s"),

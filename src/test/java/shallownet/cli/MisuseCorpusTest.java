@@ -106,7 +106,7 @@ class MisuseCorpusTest {
     }
 
     static Stream<Case> cases() {
-        int bad = Main.EXIT_BAD_INPUT;
+        int bad = ExitCode.BAD_INPUT.code();
         return Stream.of(
                 // --overwrite replaces only a model
                 c("overwrite a plain user directory", f -> train(f, "--model-out", f.s(f.user()), "--overwrite"), bad,
@@ -181,7 +181,7 @@ class MisuseCorpusTest {
                         f -> "--report lies inside the input --init-model"),
                 // guards
                 c("train with --lr 1e30 diverges", f -> train(f, "--model-out", f.at("m"), "--lr", "1e30"),
-                        Main.EXIT_DIVERGED, f -> "training diverged"),
+                        ExitCode.DIVERGED.code(), f -> "training diverged"),
                 c("train with a --max-loss-factor of 1", f -> train(f, "--model-out", f.at("m"), "--max-loss-factor",
                         "1"), bad, f -> "--max-loss-factor must be a number above 1"),
                 c("empty training set", f -> List.of("train", "--data", f.s(f.emptyTrain()), "--master", "local[1]",
@@ -257,7 +257,7 @@ class MisuseCorpusTest {
 
         CliRunner.Outcome r = CliRunner.run("show", "--data", f.s(f.data()), "--index", "3", "--png", png.toString());
 
-        assertEquals(Main.EXIT_OK, r.exitCode(), r.err());
+        assertEquals(ExitCode.OK.code(), r.exitCode(), r.err());
         byte[] bytes = Files.readAllBytes(png);
         assertEquals("PNG", new String(bytes, 1, 3, java.nio.charset.StandardCharsets.US_ASCII), "a PNG file");
         try (Stream<Path> s = Files.list(png.getParent())) {

@@ -108,7 +108,7 @@ class MisuseProcessTest {
 
         List<String> stderr = lines(err);
         assertAll(
-                () -> assertEquals(Main.EXIT_BAD_INPUT, code, String.join("\n", stderr)),
+                () -> assertEquals(ExitCode.BAD_INPUT.code(), code, String.join("\n", stderr)),
                 () -> assertEquals(1, stderr.size(), "one line:\n" + String.join("\n", stderr)),
                 () -> assertTrue(stderr.get(0).startsWith("error: " + root.resolve("user") + ": is not a model directory"),
                         stderr.get(0)),
@@ -177,7 +177,7 @@ class MisuseProcessTest {
 
         List<String> stderr = lines(err);
         assertAll(
-                () -> assertEquals(Main.EXIT_FAILURE, code, String.join("\n", stderr)),
+                () -> assertEquals(ExitCode.FAILURE.code(), code, String.join("\n", stderr)),
                 () -> assertEquals(1, stderr.size(), "one line:\n" + String.join("\n", stderr)),
                 () -> assertTrue(stderr.get(0).startsWith("error: could not write " + csv + ": File too large"),
                         stderr.get(0)),

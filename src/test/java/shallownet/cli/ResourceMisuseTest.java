@@ -124,14 +124,14 @@ class ResourceMisuseTest {
     @Test
     void fetchFromAFileUrlIsABadOptionNotAClassCastException() {
         Path to = tmp.resolve("mnist");
-        String line = misuse(Main.EXIT_BAD_INPUT, List.of("--mirror file:///tmp/mnist/: only http:// and https://"),
+        String line = misuse(ExitCode.BAD_INPUT.code(), List.of("--mirror file:///tmp/mnist/: only http:// and https://"),
                 List.of(tmp), "fetch", "--to", to.toString(), "--mirror", "file:///tmp/mnist/", "--no-npm");
         assertTrue(!line.contains("ClassCast"), line);
     }
 
     @Test
     void fetchFromAnFtpUrlIsRefusedToo() {
-        misuse(Main.EXIT_BAD_INPUT, List.of("--mirror ftp://127.0.0.1/mnist/: only http:// and https://"),
+        misuse(ExitCode.BAD_INPUT.code(), List.of("--mirror ftp://127.0.0.1/mnist/: only http:// and https://"),
                 List.of(tmp), "fetch", "--to", tmp.resolve("mnist").toString(), "--mirror", "ftp://127.0.0.1/mnist/",
                 "--no-npm");
     }
@@ -143,7 +143,7 @@ class ResourceMisuseTest {
         Files.writeString(to.resolve("notes.txt"), "the user's own file\n");
         String old = System.setProperty("shallownet.fetch.max-bytes", String.valueOf(1 << 20));
         try (LoopbackMirror endless = LoopbackMirror.start().serveForever("train-images-idx3-ubyte.gz")) {
-            misuse(Main.EXIT_FAILURE, List.of("could not fetch", "train-images-idx3-ubyte.gz: java.io.IOException: sent more "
+            misuse(ExitCode.FAILURE.code(), List.of("could not fetch", "train-images-idx3-ubyte.gz: java.io.IOException: sent more "
                     + "than 1048576 bytes"), List.of(to), "fetch", "--quiet", "--to", to.toString(), "--mirror", endless.url(),
                     "--no-npm");
         } finally {
@@ -158,7 +158,7 @@ class ResourceMisuseTest {
         String old = System.setProperty("shallownet.fetch.deadline-seconds", "2");
         long t0 = System.nanoTime();
         try (LoopbackMirror slow = LoopbackMirror.start().serveDripping("train-images-idx3-ubyte.gz", 400)) {
-            misuse(Main.EXIT_FAILURE, List.of("train-images-idx3-ubyte.gz: stopped at the mirror's deadline of 2 s"),
+            misuse(ExitCode.FAILURE.code(), List.of("train-images-idx3-ubyte.gz: stopped at the mirror's deadline of 2 s"),
                     List.of(to), "fetch", "--quiet", "--to", to.toString(), "--mirror", slow.url(), "--no-npm");
         } finally {
             restoreProperty("shallownet.fetch.deadline-seconds", old);
@@ -173,7 +173,7 @@ class ResourceMisuseTest {
     void predictWithAFractionalInputSizeIsRefused() throws IOException {
         Path m = modelWith(meta -> arch(meta).put("inputs", 16.9));
         Path out = outDirWithOldCsv();
-        misuse(Main.EXIT_BAD_INPUT, List.of(m.resolve("model.json") + ": bad architecture: architecture.inputs is 16.9, "
+        misuse(ExitCode.BAD_INPUT.code(), List.of(m.resolve("model.json") + ": bad architecture: architecture.inputs is 16.9, "
                 + "expected an integer"), List.of(m, out, data.dir()), "predict", "--model", m.toString(), "--images",
                 data.testImages().toString(), "--out", out.resolve("predictions.csv").toString());
     }
@@ -182,7 +182,7 @@ class ResourceMisuseTest {
     void predictWithAHiddenSizeWrittenAsAStringIsRefused() throws IOException {
         Path m = modelWith(meta -> arch(meta).put("hidden", "8"));
         Path out = outDirWithOldCsv();
-        misuse(Main.EXIT_BAD_INPUT, List.of(m.resolve("model.json") + ": bad architecture: architecture.hidden is \"8\""),
+        misuse(ExitCode.BAD_INPUT.code(), List.of(m.resolve("model.json") + ": bad architecture: architecture.hidden is \"8\""),
                 List.of(m, out), "predict", "--model", m.toString(), "--images", data.testImages().toString(), "--out",
                 out.resolve("predictions.csv").toString());
     }
@@ -197,7 +197,7 @@ class ResourceMisuseTest {
         });
         Files.write(m.resolve(ModelFiles.WEIGHTS), weights);
         Path out = outDirWithOldCsv();
-        misuse(Main.EXIT_BAD_INPUT, List.of(m.resolve("model.json") + ": bad architecture: a 65536-65537-2 network has "
+        misuse(ExitCode.BAD_INPUT.code(), List.of(m.resolve("model.json") + ": bad architecture: a 65536-65537-2 network has "
                 + "4295229445 parameters"), List.of(m, out), "predict", "--model", m.toString(), "--images",
                 data.testImages().toString(), "--out", out.resolve("predictions.csv").toString());
     }
@@ -213,7 +213,7 @@ class ResourceMisuseTest {
         try (RandomAccessFile f = new RandomAccessFile(m.resolve(ModelFiles.WEIGHTS).toFile(), "rw")) {
             f.setLength(4 * count); // sparse
         }
-        misuse(Main.EXIT_BAD_INPUT, List.of(m.resolve("model.json") + ": a 4194304-500-10 network's " + count
+        misuse(ExitCode.BAD_INPUT.code(), List.of(m.resolve("model.json") + ": a 4194304-500-10 network's " + count
                 + " weights need 8.4 GB, more than the"), List.of(tmp.resolve("out")), "predict", "--model", m.toString(),
                 "--images", data.testImages().toString(), "--out", tmp.resolve("out/p.csv").toString());
     }
@@ -221,7 +221,7 @@ class ResourceMisuseTest {
     @Test
     void trainFromAnInitModelWithOutOfRangeOutputsIsRefusedBeforeTraining() throws IOException {
         Path m = modelWith(meta -> arch(meta).put("outputs", 300));
-        misuse(Main.EXIT_BAD_INPUT, List.of(m.resolve("model.json") + ": bad architecture: architecture.outputs is 300, "
+        misuse(ExitCode.BAD_INPUT.code(), List.of(m.resolve("model.json") + ": bad architecture: architecture.outputs is 300, "
                 + "expected 2..256"), List.of(tmp, data.dir()), "train", "--quiet", "--master", "local[2]", "--data",
                 data.dir().toString(), "--init-model", m.toString(), "--model-out", tmp.resolve("new-model").toString());
     }
@@ -248,7 +248,7 @@ class ResourceMisuseTest {
                 (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         long allocated0 = threads.getCurrentThreadAllocatedBytes();
 
-        misuse(Main.EXIT_BAD_INPUT, List.of(images + ": truncated: the header announces 500000000 records"),
+        misuse(ExitCode.BAD_INPUT.code(), List.of(images + ": truncated: the header announces 500000000 records"),
                 List.of(out, m, images.getParent()), "predict", "--model", m.toString(), "--images", images.toString(),
                 "--out", out.resolve("predictions.csv").toString());
 
@@ -261,7 +261,7 @@ class ResourceMisuseTest {
         Path images = IdxFixtures.write(tmp.resolve("in/long-idx3-ubyte"),
                 IdxFixtures.append(IdxFixtures.imageFile(TEST, SIDE, SIDE), (byte) 1));
         Path out = outDirWithOldCsv();
-        misuse(Main.EXIT_BAD_INPUT, List.of(images + ": longer than its header says"), List.of(out, images.getParent()),
+        misuse(ExitCode.BAD_INPUT.code(), List.of(images + ": longer than its header says"), List.of(out, images.getParent()),
                 "predict", "--model", model.toString(), "--images", images.toString(), "--out",
                 out.resolve("predictions.csv").toString());
     }
@@ -270,35 +270,35 @@ class ResourceMisuseTest {
 
     @Test
     void trainWithAHugeHiddenLayerIsRefusedWithTheEstimate() {
-        misuse(Main.EXIT_BAD_INPUT, List.of("--hidden 1000000: ", " parameters need at least ", "the driver has "),
+        misuse(ExitCode.BAD_INPUT.code(), List.of("--hidden 1000000: ", " parameters need at least ", "the driver has "),
                 List.of(tmp, data.dir()), "train", "--quiet", "--master", "local[2]", "--data", data.dir().toString(),
                 "--hidden", "1000000", "--model-out", tmp.resolve("m").toString());
     }
 
     @Test
     void trainWithAHiddenSizeBeyondAnyArrayIsRefusedWithTheEstimateNotAnOverflow() {
-        misuse(Main.EXIT_BAD_INPUT, List.of("--hidden 2000000000: 54,000,000,010 parameters need at least"),
+        misuse(ExitCode.BAD_INPUT.code(), List.of("--hidden 2000000000: 54,000,000,010 parameters need at least"),
                 List.of(tmp, data.dir()), "train", "--quiet", "--master", "local[2]", "--data", data.dir().toString(),
                 "--hidden", "2000000000", "--model-out", tmp.resolve("m").toString());
     }
 
     @Test
     void trainWithMorePartitionsThanSamplesIsRefused() {
-        misuse(Main.EXIT_BAD_INPUT, List.of("--partitions 100000: more partitions than the 200 training samples; use at "
+        misuse(ExitCode.BAD_INPUT.code(), List.of("--partitions 100000: more partitions than the 200 training samples; use at "
                 + "most 200"), List.of(tmp, data.dir()), "train", "--quiet", "--master", "local[2]", "--data",
                 data.dir().toString(), "--partitions", "100000", "--model-out", tmp.resolve("m").toString());
     }
 
     @Test
     void retrainWithAHugeHiddenLayerLeavesTheStoreAsItWas() {
-        misuse(Main.EXIT_BAD_INPUT, List.of("--hidden 1000000: ", " parameters need at least "),
+        misuse(ExitCode.BAD_INPUT.code(), List.of("--hidden 1000000: ", " parameters need at least "),
                 List.of(store, data.dir()), "retrain", "--quiet", "--master", "local[2]", "--store", store.toString(),
                 "--data", data.dir().toString(), "--hidden", "1000000", "--from-scratch");
     }
 
     @Test
     void retrainWithMorePartitionsThanSamplesLeavesTheStoreAsItWas() {
-        misuse(Main.EXIT_BAD_INPUT, List.of("--partitions 5000: more partitions than the 200 training samples"),
+        misuse(ExitCode.BAD_INPUT.code(), List.of("--partitions 5000: more partitions than the 200 training samples"),
                 List.of(store, data.dir()), "retrain", "--quiet", "--master", "local[2]", "--store", store.toString(),
                 "--data", data.dir().toString(), "--partitions", "5000");
     }

@@ -49,7 +49,7 @@ class RetrainBadInputTest {
         store = shared.resolve("store");
         CliRunner.Outcome r = CliRunner.run("retrain", "--store", store.toString(), "--data", valid.dir().toString(),
                 "--master", "local[2]", "--epochs", "1", "--hidden", "8", "--max-test-error", "100", "--quiet");
-        assertEquals(Main.EXIT_OK, r.exitCode(), r.err());
+        assertEquals(ExitCode.OK.code(), r.exitCode(), r.err());
         assertEquals("000001\n", StoreListing.read(store.resolve("CURRENT")));
     }
 
@@ -192,7 +192,7 @@ class RetrainBadInputTest {
         Path file = c.culprit().apply(d);
         List<String> errLines = r.err().lines().toList();
         assertAll(
-                () -> assertEquals(Main.EXIT_BAD_INPUT, r.exitCode(), "exit code; stderr:\n" + r.err()),
+                () -> assertEquals(ExitCode.BAD_INPUT.code(), r.exitCode(), "exit code; stderr:\n" + r.err()),
                 () -> assertEquals(1, errLines.size(), "one line; stderr:\n" + r.err()),
                 () -> assertTrue(errLines.get(0).startsWith("error: " + file + ": "), errLines.get(0)),
                 () -> assertTrue(errLines.get(0).contains(c.problem()), errLines.get(0)),

@@ -76,7 +76,7 @@ class RetrainReportTest {
         Path first = tmp.resolve("reports/first.html");
         CliRunner.Outcome promoted = retrain(data.dir(), store, "--epochs", "2", "--max-test-error", "100",
                 "--report", first.toString(), "--quiet", "--progress", "line");
-        assertEquals(Main.EXIT_OK, promoted.exitCode(), promoted.err());
+        assertEquals(ExitCode.OK.code(), promoted.exitCode(), promoted.err());
         assertEquals("", promoted.err(), "--quiet: nothing on stderr, not even with --progress line");
         List<String> out = promoted.out().lines().toList();
         assertEquals(1, out.size(), "--quiet: only the run's JSON summary on stdout: " + promoted.out());
@@ -103,7 +103,7 @@ class RetrainReportTest {
         Path second = tmp.resolve("reports/second.html");
         CliRunner.Outcome rejected = retrain(data.dir(), store, "--from-scratch", "--epochs", "1", "--lr", "0.0001",
                 "--max-test-error", "0", "--report", second.toString(), "--progress", "line");
-        assertEquals(Main.EXIT_NOT_PROMOTED, rejected.exitCode(), rejected.err());
+        assertEquals(ExitCode.NOT_PROMOTED.code(), rejected.exitCode(), rejected.err());
         assertTrue(rejected.err().contains("\repoch 1/1  [####################] 3/3 steps"),
                 "retrain draws train's progress line: " + rejected.err());
         assertTrue(logged.stream().anyMatch(l -> l.contains("report written to " + second)), logged.toString());

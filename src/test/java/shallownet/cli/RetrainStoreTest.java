@@ -85,7 +85,7 @@ class RetrainStoreTest {
     void aWorseCandidateIsKeptButNotPromotedAndAnOperatorCanPromoteAndRollBack() throws Exception {
         Path store = tmp.resolve("store");
         CliRunner.Outcome champion = retrain(store, "--epochs", "3", "--momentum", "0.9", "--max-test-error", "100");
-        assertEquals(Main.EXIT_OK, champion.exitCode(), champion.err());
+        assertEquals(ExitCode.OK.code(), champion.exitCode(), champion.err());
         assertEquals("000001\n", current(store));
         JsonNode first = lastLine(store.resolve("history.jsonl"));
         assertEquals("promoted", first.path("status").asText());
@@ -96,7 +96,7 @@ class RetrainStoreTest {
             "--max-regression", "1"};
         CliRunner.Outcome candidate = retrain(store, worse);
 
-        assertEquals(Main.EXIT_NOT_PROMOTED, candidate.exitCode(), candidate.err());
+        assertEquals(ExitCode.NOT_PROMOTED.code(), candidate.exitCode(), candidate.err());
         assertEquals("000001\n", current(store), "the champion stays");
         JsonNode meta = JSON.readTree(store.resolve("versions/000002/model.json").toFile());
         JsonNode gate = meta.path("store").path("gate");
@@ -118,18 +118,18 @@ class RetrainStoreTest {
 
         // The same run again (same recipe, data and champion): recognised as done, nothing trained.
         CliRunner.Outcome again = retrain(store, worse);
-        assertEquals(Main.EXIT_NOT_PROMOTED, again.exitCode(), again.err());
+        assertEquals(ExitCode.NOT_PROMOTED.code(), again.exitCode(), again.err());
         assertFalse(Files.exists(store.resolve("versions/000003")));
         assertEquals("already_finished", lastLine(store.resolve("history.jsonl")).path("status").asText());
 
         CliRunner.Outcome list = CliRunner.run("models", "list", "--store", store.toString());
-        assertEquals(Main.EXIT_OK, list.exitCode(), list.err());
+        assertEquals(ExitCode.OK.code(), list.exitCode(), list.err());
         assertTrue(list.out().lines().anyMatch(l -> l.startsWith("000001") && l.contains("champion")), list.out());
         assertTrue(list.out().lines().anyMatch(l -> l.startsWith("000002") && l.contains("rejected")), list.out());
 
         CliRunner.Outcome promote = CliRunner.run("models", "promote", "2", "--store", store.toString(),
                 "--reason", "test");
-        assertEquals(Main.EXIT_OK, promote.exitCode(), promote.err());
+        assertEquals(ExitCode.OK.code(), promote.exitCode(), promote.err());
         assertEquals("000002\n", current(store));
         JsonNode p = lastLine(store.resolve("promotions.jsonl"));
         assertEquals("000001", p.path("previous").asText());
@@ -137,13 +137,13 @@ class RetrainStoreTest {
         assertEquals(System.getProperty("user.name"), p.path("user").asText());
 
         CliRunner.Outcome show = CliRunner.run("models", "show", "000002", "--store", store.toString());
-        assertEquals(Main.EXIT_OK, show.exitCode(), show.err());
+        assertEquals(ExitCode.OK.code(), show.exitCode(), show.err());
         assertEquals("champion", JSON.readTree(show.out()).path("status").asText());
 
-        assertEquals(Main.EXIT_OK, CliRunner.run("models", "rollback", "--store", store.toString()).exitCode());
+        assertEquals(ExitCode.OK.code(), CliRunner.run("models", "rollback", "--store", store.toString()).exitCode());
         assertEquals("000001\n", current(store));
         CliRunner.Outcome none = CliRunner.run("models", "rollback", "--store", store.toString());
-        assertEquals(Main.EXIT_BAD_INPUT, none.exitCode());
+        assertEquals(ExitCode.BAD_INPUT.code(), none.exitCode());
         assertTrue(none.err().contains("no previous champion"), none.err());
         assertEquals("000001\n", current(store));
         assertEquals(List.of("retrain", "promote", "rollback"), jsonLines(store.resolve("promotions.jsonl"))
@@ -153,12 +153,12 @@ class RetrainStoreTest {
     @Test
     void aDivergingRunExitsWith5AndPromotesNothing() throws Exception {
         Path store = tmp.resolve("store");
-        assertEquals(Main.EXIT_OK, retrain(store, "--epochs", "1", "--max-test-error", "100").exitCode());
+        assertEquals(ExitCode.OK.code(), retrain(store, "--epochs", "1", "--max-test-error", "100").exitCode());
         Map<String, String> versionsBefore = StoreListing.of(store.resolve("versions"));
 
         CliRunner.Outcome r = retrain(store, "--lr", "100", "--max-test-error", "100", "--max-regression", "100");
 
-        assertEquals(Main.EXIT_DIVERGED, r.exitCode(), r.err());
+        assertEquals(ExitCode.DIVERGED.code(), r.exitCode(), r.err());
         assertTrue(r.err().lines().anyMatch(l -> l.startsWith("error: training diverged at epoch 1 step ")), r.err());
         assertEquals("000001\n", current(store), "the champion stays");
         assertEquals(versionsBefore, StoreListing.of(store.resolve("versions")), "no new version");
@@ -178,7 +178,7 @@ class RetrainStoreTest {
             List<String> args = new ArrayList<>(List.of(recipe));
             args.addAll(List.of("--partitions", partitions[i]));
             CliRunner.Outcome r = retrain(store, args.toArray(String[]::new));
-            assertEquals(Main.EXIT_OK, r.exitCode(), r.err());
+            assertEquals(ExitCode.OK.code(), r.exitCode(), r.err());
             weights[i] = Files.readAllBytes(store.resolve("versions/000001/weights.bin"));
         }
         assertArrayEquals(weights[0], weights[1], "two runs, same seed, 4 partitions: the same bytes");

@@ -12,7 +12,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import shallownet.CommandFailure;
 
 /** Threads that all ask for a store's lock at the same instant, round after round. */
 final class LockRace {
@@ -51,9 +50,9 @@ final class LockRace {
                         try {
                             held = store.lock().runId("run-" + me).timeout(timeout).acquire();
                             won[r][me] = 1;
-                        } catch (CommandFailure f) {
+                        } catch (StoreLockedException f) {
                             // A loser names the winner, even one that has created the file but not yet written it.
-                            if (f.exitCode() != 4 || !f.getMessage().contains("the store is locked by run run-")) {
+                            if (!f.held() || !f.getMessage().contains("the store is locked by run run-")) {
                                 surprises.add(f.getMessage());
                             }
                         } catch (Exception e) {

@@ -3,6 +3,7 @@ package shallownet.store;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
@@ -17,7 +18,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import shallownet.CommandFailure;
 import shallownet.model.ModelFiles;
 import shallownet.net.NetworkShape;
 import shallownet.net.WeightInit;
@@ -66,8 +66,8 @@ class ModelStoreHdfsTest {
         assertEquals(1, s.addVersion(SHAPE, WeightInit.initShallow(SHAPE, 1), meta));
         assertEquals(2, s.addVersion(SHAPE, WeightInit.initShallow(SHAPE, 2), meta));
         try (StoreLock lock = s.lock().runId("r1").acquire()) {
-            CommandFailure held = assertThrows(CommandFailure.class, () -> s.lock().runId("r2").acquire());
-            assertEquals(4, held.exitCode());
+            StoreLockedException held = assertThrows(StoreLockedException.class, () -> s.lock().runId("r2").acquire());
+            assertTrue(held.held(), "another run holds the lock");
             s.promote(lock, 1, "promote", "first");
             s.promote(lock, 2, "promote", "second"); // replaces an existing CURRENT
         }

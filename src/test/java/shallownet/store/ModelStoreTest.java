@@ -16,7 +16,6 @@ import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import shallownet.CommandFailure;
 import shallownet.model.ModelFiles;
 import shallownet.net.NetworkShape;
 import shallownet.net.WeightInit;
@@ -115,8 +114,8 @@ class ModelStoreTest {
     void aLiveLockStopsASecondHolderWithExitCode4NamingTheHolder() throws Exception {
         ModelStore s = store();
         try (StoreLock first = s.lock().runId("run-one").acquire()) {
-            CommandFailure f = assertThrows(CommandFailure.class, () -> s.lock().runId("run-two").acquire());
-            assertEquals(4, f.exitCode());
+            StoreLockedException f = assertThrows(StoreLockedException.class, () -> s.lock().runId("run-two").acquire());
+            assertTrue(f.held(), "another run holds the lock");
             assertTrue(f.getMessage().contains("run-one"), f.getMessage());
             assertTrue(f.getMessage().contains("pid " + ProcessHandle.current().pid()), f.getMessage());
         }
@@ -171,7 +170,7 @@ class ModelStoreTest {
         try (StoreLock held = s.lock().runId("long-run").timeout(timeout).acquire()) {
             // Without a heartbeat the lock would count as dead after 2 s; it beats every 0.5 s.
             Thread.sleep(5_000);
-            CommandFailure f = assertThrows(CommandFailure.class, () -> s.lock().runId("other").timeout(timeout).acquire());
+            StoreLockedException f = assertThrows(StoreLockedException.class, () -> s.lock().runId("other").timeout(timeout).acquire());
             assertTrue(f.getMessage().contains("long-run"), f.getMessage());
             held.checkStillHeld();
         }
@@ -203,14 +202,14 @@ class ModelStoreTest {
         Files.writeString(lock, "{\"host\":\"node-3\",\"pid\":4242,\"run_id\":\"r\",\"command\":\"retrain\","
                 + "\"yarn_application\":\"" + app + "\",\"yarn_attempt\":1,\"token\":\"" + java.util.UUID.randomUUID() + "\"}");
         Duration tenMinutes = Duration.ofMinutes(10);
-        CommandFailure other = assertThrows(CommandFailure.class, () -> s.lock().runId("r").timeout(tenMinutes)
+        StoreLockedException other = assertThrows(StoreLockedException.class, () -> s.lock().runId("r").timeout(tenMinutes)
                 .yarnAttempt(Optional.of(new YarnAttempt("application_1764460000000_0008", 2))).acquire());
-        assertEquals(4, other.exitCode());
+        assertTrue(other.held(), "another run holds the lock");
         assertTrue(other.getMessage().contains("attempt 1 of " + app), other.getMessage());
-        assertEquals(4, assertThrows(CommandFailure.class, () -> s.lock().runId("r").timeout(tenMinutes)
-                .yarnAttempt(Optional.of(new YarnAttempt(app, 1))).acquire()).exitCode());
-        assertEquals(4, assertThrows(CommandFailure.class, () -> s.lock().runId("r").timeout(tenMinutes)
-                .yarnAttempt(Optional.empty()).acquire()).exitCode());
+        assertTrue(assertThrows(StoreLockedException.class, () -> s.lock().runId("r").timeout(tenMinutes)
+                .yarnAttempt(Optional.of(new YarnAttempt(app, 1))).acquire()).held());
+        assertTrue(assertThrows(StoreLockedException.class, () -> s.lock().runId("r").timeout(tenMinutes)
+                .yarnAttempt(Optional.empty()).acquire()).held());
 
         long t0 = System.nanoTime();
         try (StoreLock taken = s.lock().runId("r").timeout(tenMinutes)
@@ -243,8 +242,8 @@ class ModelStoreTest {
         // Another host: its pid cannot be checked, only its heartbeat.
         Path lock = writeLock(1, "some-other-host");
         Files.setLastModifiedTime(lock, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
-        assertEquals(4, assertThrows(CommandFailure.class,
-                () -> s.lock().runId("mine").timeout(Duration.ofMinutes(10)).acquire()).exitCode());
+        assertTrue(assertThrows(StoreLockedException.class,
+                () -> s.lock().runId("mine").timeout(Duration.ofMinutes(10)).acquire()).held());
         try (StoreLock taken = s.lock().runId("mine").timeout(Duration.ofSeconds(30)).acquire()) {
             assertEquals("mine", taken.owner().path("run_id").asText());
         }
@@ -257,9 +256,9 @@ class ModelStoreTest {
         Files.createDirectories(lock.getParent());
         Files.createFile(lock);   // as left by a process killed between creating and writing it
         long t0 = System.nanoTime();
-        CommandFailure f = assertThrows(CommandFailure.class, () -> s.lock().runId("mine").acquire());
+        StoreLockedException f = assertThrows(StoreLockedException.class, () -> s.lock().runId("mine").acquire());
         double waited = (System.nanoTime() - t0) / 1e9;
-        assertEquals(4, f.exitCode());
+        assertTrue(f.held(), "another run holds the lock");
         assertTrue(waited >= 4.5 && waited < 60, "waited " + waited + " s for its creator to write it, then gave up");
         Files.setLastModifiedTime(lock, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
         try (StoreLock taken = s.lock().runId("mine").timeout(Duration.ofSeconds(30)).acquire()) {
