@@ -12,6 +12,7 @@ import picocli.CommandLine.Parameters;
 import shallownet.BadInputException;
 import shallownet.model.ModelFiles;
 import shallownet.store.ModelStore;
+import shallownet.store.PromotionHistory;
 import shallownet.store.StoreLock;
 
 /** {@code models list|show|promote|rollback}: the versions of a model store and its champion. */
@@ -23,21 +24,6 @@ final class ModelsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new IllegalArgumentException("models needs a subcommand: list, show VERSION, promote VERSION or rollback");
-    }
-
-    static String status(ModelStore.VersionInfo v, Optional<Integer> champion, List<ObjectNode> promotions) {
-        if (!v.complete()) {
-            return "incomplete";
-        }
-        if (champion.isPresent() && champion.get() == v.version()) {
-            return "champion";
-        }
-        String name = ModelStore.name(v.version());
-        if (promotions.stream().anyMatch(p -> name.equals(p.path("version").asText()))) {
-            return "former champion";
-        }
-        JsonNode gate = v.store().path("gate");
-        return gate.has("passed") && !gate.path("passed").asBoolean() ? "rejected" : "candidate";
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "One line per version: status, test error, gate, run id.")
@@ -58,7 +44,7 @@ final class ModelsCommand implements Callable<Integer> {
                 }
                 JsonNode st = v.store();
                 System.out.printf("%-8s %-16s %-31s %10.2f  %-20s %s%n", ModelStore.name(v.version()),
-                        status(v, champion, promotions), v.metadata().path("created").asText(),
+                        PromotionHistory.status(v, champion, promotions), v.metadata().path("created").asText(),
                         v.metadata().path("metrics").path("test_error_pct").asDouble(Double.NaN),
                         st.path("run_id").asText(), st.path("gate").path("reason").asText("-"));
             }
@@ -84,7 +70,7 @@ final class ModelsCommand implements Callable<Integer> {
             ObjectNode meta = s.load(v).metadata();
             ObjectNode out = ModelFiles.json().createObjectNode();
             out.put("version", ModelStore.name(v));
-            out.put("status", status(s.info(v), s.champion(), s.promotions()));
+            out.put("status", PromotionHistory.status(s.info(v), s.champion(), s.promotions()));
             var promos = out.putArray("promotions");
             for (ObjectNode p : s.promotions()) {
                 if (ModelStore.name(v).equals(p.path("version").asText()) || ModelStore.name(v).equals(p.path("previous").asText())) {
@@ -123,26 +109,6 @@ final class ModelsCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * The champion before the current one: promotions are replayed as a stack (a promotion pushes,
-     * a rollback pops), so repeated rollbacks walk back through the champions rather than toggle.
-     */
-    static Optional<Integer> rollbackTarget(List<ObjectNode> promotions) {
-        java.util.ArrayDeque<Integer> stack = new java.util.ArrayDeque<>();
-        for (ObjectNode p : promotions) {
-            if ("rollback".equals(p.path("action").asText())) {
-                stack.poll();
-            } else {
-                stack.push(ModelStore.parseVersion(p.path("version").asText()));
-            }
-        }
-        if (stack.size() < 2) {
-            return Optional.empty();
-        }
-        stack.pop();
-        return Optional.of(stack.peek());
-    }
-
     @Command(name = "rollback", mixinStandardHelpOptions = true, description = "Make the previous champion the champion again.")
     static final class Rollback implements Callable<Integer> {
         @Mixin
@@ -156,7 +122,7 @@ final class ModelsCommand implements Callable<Integer> {
             new OutputPaths(DriverHadoopConf.get()).store("--store", storeOptions.store);
             ModelStore s = ModelStore.at(DriverHadoopConf.get(), storeOptions.store);
             try (StoreLock lock = storeOptions.lock(s, "models rollback").acquire()) {
-                int previous = rollbackTarget(s.promotions()).orElseThrow(
+                int previous = PromotionHistory.rollbackTarget(s.promotions()).orElseThrow(
                         () -> BadInputException.about(s.root(), "has no previous champion to roll back to"));
                 ObjectNode p = s.promote(lock, previous, "rollback", reason);
                 System.out.println("champion is now " + ModelStore.name(previous) + " (was " + p.path("previous").asText() + ")");

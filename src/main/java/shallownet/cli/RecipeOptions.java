@@ -1,11 +1,12 @@
 package shallownet.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
+import shallownet.report.ReportAssembly;
 import shallownet.report.TrainingReport;
 import shallownet.train.LearningRateSchedule;
+import shallownet.train.Preset;
 import shallownet.train.TrainingConfig;
 
 /**
@@ -15,24 +16,26 @@ import shallownet.train.TrainingConfig;
  */
 final class RecipeOptions {
 
-    @Option(names = "--hidden", description = "Hidden units (default: 64, or the starting model's: train's "
+    @Option(names = "--hidden", description = "Hidden units (default: " + TrainingConfig.DEFAULT_HIDDEN + ", or the starting model's: train's "
             + "--init-model, retrain's champion when warm-starting).")
     Integer hidden;
 
-    @Option(names = "--classes", defaultValue = "10", description = "Output classes; labels must be below (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--classes", defaultValue = "" + TrainingConfig.DEFAULT_CLASSES, description = "Output classes; labels must be below (default: ${DEFAULT-VALUE}).")
     int classes;
 
     @Option(names = "--preset", defaultValue = "seed", description = "Recipe: seed (the notebook's) or fast "
             + "(time to accuracy); options given explicitly override it (default: ${DEFAULT-VALUE}).")
     String preset;
 
-    @Option(names = "--batch-size", description = "Minibatch size B (seed: 100).")
+    @Option(names = "--batch-size", description = "Minibatch size B (seed: " + TrainingConfig.DEFAULT_BATCH + ").")
     Integer batchSize;
 
-    @Option(names = "--lr", description = "Learning rate gamma, normalised by the minibatch size (seed: 0.05).")
+    @Option(names = "--lr", description = "Learning rate gamma, normalised by the minibatch size (seed: "
+            + TrainingConfig.DEFAULT_LR + ").")
     Double lr;
 
-    @Option(names = "--epochs", description = "Epochs, or iterations with train's --full-batch (seed: 5).")
+    @Option(names = "--epochs", description = "Epochs, or iterations with train's --full-batch (seed: "
+            + TrainingConfig.DEFAULT_EPOCHS + ").")
     Integer epochs;
 
     @Option(names = "--momentum", description = "Momentum mu in [0, 1); 0 is plain SGD (seed: 0).")
@@ -44,10 +47,12 @@ final class RecipeOptions {
     @Option(names = "--lr-schedule", description = "constant, step, exponential or cosine (seed: constant).")
     String lrSchedule;
 
-    @Option(names = "--lr-decay", description = "Factor of the step and exponential schedules (default: 0.9).")
+    @Option(names = "--lr-decay", description = "Factor of the step and exponential schedules (default: "
+            + TrainingConfig.DEFAULT_LR_DECAY + ").")
     Double lrDecay;
 
-    @Option(names = "--lr-step-epochs", description = "Epochs between decays of the step schedule (default: 1).")
+    @Option(names = "--lr-step-epochs", description = "Epochs between decays of the step schedule (default: "
+            + TrainingConfig.DEFAULT_LR_STEP_EPOCHS + ").")
     Integer lrStepEpochs;
 
     @Option(names = "--weight-decay", description = "L2 weight decay lambda on W1 and W2 (default: 0).")
@@ -61,10 +66,10 @@ final class RecipeOptions {
             + "a better validation loss and keep the best weights; needs --validation-fraction (default: off).")
     int patience;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of the initial weights and of the minibatch order (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "" + TrainingConfig.DEFAULT_SEED, description = "Seed of the initial weights and of the minibatch order (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--eval-every", defaultValue = "1", description = "Evaluate train and test sets every N epochs; 0: only after the last (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--eval-every", defaultValue = "" + TrainingConfig.DEFAULT_EVAL_EVERY, description = "Evaluate train and test sets every N epochs; 0: only after the last (default: ${DEFAULT-VALUE}).")
     int evalEvery;
 
     /** The hidden size when no starting model settles it. */
@@ -80,16 +85,17 @@ final class RecipeOptions {
     /** The options over the preset's values; {@code fullBatch}: gradient descent on the whole set. */
     TrainingConfig recipe(int hiddenUnits, boolean fullBatch) {
         Preset p = Preset.parse(preset);
-        TrainingConfig.Optimizer o = p.optimizer;
+        TrainingConfig.Optimizer o = p.optimizer();
+        // An option not given (null) takes the preset's value.
         TrainingConfig.Optimizer optimizer = new TrainingConfig.Optimizer(
                 momentum != null ? momentum : o.momentum(),
                 nesterov != null ? nesterov : o.nesterov() && (momentum == null || momentum > 0),
                 lrSchedule != null ? LearningRateSchedule.parse(lrSchedule) : o.schedule(),
-                lrDecay != null ? lrDecay : (o.decay() == 1 ? 0.9 : o.decay()),
+                lrDecay != null ? lrDecay : o.decay(),
                 lrStepEpochs != null ? lrStepEpochs : o.stepEpochs(),
                 weightDecay != null ? weightDecay : o.weightDecay());
-        return new TrainingConfig(hiddenUnits, batchSize != null ? batchSize : p.batchSize,
-                lr != null ? lr : p.learningRate, epochs != null ? epochs : p.epochs, seed, fullBatch, evalEvery,
+        return new TrainingConfig(hiddenUnits, batchSize != null ? batchSize : p.batchSize(),
+                lr != null ? lr : p.learningRate(), epochs != null ? epochs : p.epochs(), seed, fullBatch, evalEvery,
                 classes, optimizer, validationFraction, patience);
     }
 
@@ -108,43 +114,24 @@ final class RecipeOptions {
                         c.epochs(), c.seed(), extras);
     }
 
-    /** The recipe's fields of a model's {@code training} metadata, the same in both commands. */
-    void metadata(ObjectNode t, TrainingConfig c) {
-        t.put("method", c.fullBatch() ? "full_batch_gradient_descent" : "minibatch_sgd");
-        t.put("preset", preset);
-        t.put("batch_size", c.batchSize());
-        t.put("learning_rate", c.learningRate());
-        t.put("epochs", c.epochs());
-        t.put("seed", c.seed());
-        t.put("classes", c.classes());
-        t.put("momentum", c.optimizer().momentum());
-        t.put("nesterov", c.optimizer().nesterov());
-        t.put("lr_schedule", c.optimizer().schedule().toString());
-        t.put("lr_decay", c.optimizer().decay());
-        t.put("lr_step_epochs", c.optimizer().stepEpochs());
-        t.put("weight_decay", c.optimizer().weightDecay());
-        t.put("validation_fraction", c.validationFraction());
-        t.put("patience", c.patience());
-    }
-
     /** The recipe's rows of a report's configuration table. */
     List<TrainingReport.Entry> reportEntries(TrainingConfig c) {
         TrainingConfig.Optimizer o = c.optimizer();
         List<TrainingReport.Entry> e = new ArrayList<>();
-        e.add(RunReport.entry("method", describe(c)));
-        e.add(RunReport.entry("preset", preset));
-        e.add(RunReport.entry("network", c.hidden() + " hidden units, " + c.classes() + " classes"));
-        e.add(RunReport.entry("batch size", c.fullBatch() ? "full batch" : c.batchSize()));
-        e.add(RunReport.entry("learning rate", c.learningRate()));
-        e.add(RunReport.entry(c.fullBatch() ? "iterations" : "epochs", c.epochs()));
-        e.add(RunReport.entry("momentum", o.momentum() + (o.nesterov() ? " (Nesterov)" : "")));
-        e.add(RunReport.entry("learning-rate schedule", o.schedule()));
-        e.add(RunReport.entry("weight decay", o.weightDecay()));
-        e.add(RunReport.entry("validation fraction", c.validationFraction()));
-        e.add(RunReport.entry("patience", c.patience()));
-        e.add(RunReport.entry("evaluate every (--eval-every)", c.evalEvery() == 0 ? "only after the last"
+        e.add(ReportAssembly.entry("method", describe(c)));
+        e.add(ReportAssembly.entry("preset", preset));
+        e.add(ReportAssembly.entry("network", c.hidden() + " hidden units, " + c.classes() + " classes"));
+        e.add(ReportAssembly.entry("batch size", c.fullBatch() ? "full batch" : c.batchSize()));
+        e.add(ReportAssembly.entry("learning rate", c.learningRate()));
+        e.add(ReportAssembly.entry(c.fullBatch() ? "iterations" : "epochs", c.epochs()));
+        e.add(ReportAssembly.entry("momentum", o.momentum() + (o.nesterov() ? " (Nesterov)" : "")));
+        e.add(ReportAssembly.entry("learning-rate schedule", o.schedule()));
+        e.add(ReportAssembly.entry("weight decay", o.weightDecay()));
+        e.add(ReportAssembly.entry("validation fraction", c.validationFraction()));
+        e.add(ReportAssembly.entry("patience", c.patience()));
+        e.add(ReportAssembly.entry("evaluate every (--eval-every)", c.evalEvery() == 0 ? "only after the last"
                 : String.valueOf(c.evalEvery())));
-        e.add(RunReport.entry("seed", c.seed()));
+        e.add(ReportAssembly.entry("seed", c.seed()));
         return e;
     }
 }

@@ -1,7 +1,6 @@
 package shallownet.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +16,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import shallownet.BadInputException;
-import shallownet.CommandFailure;
 import shallownet.data.CacheReport;
+import shallownet.data.CachedSets;
 import shallownet.data.SampleBlock;
 import shallownet.idx.DataDirectory;
 import shallownet.idx.LabeledIdxFiles;
@@ -28,12 +27,18 @@ import shallownet.net.EvalSums;
 import shallownet.net.NetworkShape;
 import shallownet.net.WeightInit;
 import shallownet.report.TrainingReport;
+import shallownet.report.PhaseTimes;
+import shallownet.report.ReportAssembly;
+import shallownet.run.MetricsFile;
+import shallownet.run.ModelMetadata;
+import shallownet.run.RunReport;
+import shallownet.run.TrainingRun;
 import shallownet.store.ModelStore;
 import shallownet.store.QualityGate;
+import shallownet.store.RunIds;
 import shallownet.store.RunCheckpoints;
 import shallownet.store.StoreLock;
 import shallownet.train.DivergedException;
-import shallownet.train.DivergenceGuard;
 import shallownet.train.EpochMetrics;
 import shallownet.train.SparkBackend;
 import shallownet.train.Trainer;
@@ -162,9 +167,8 @@ final class RetrainCommand implements Callable<Integer> {
                 summary.put("store", storeOptions.store);
                 summary.put("start", plan.start());
                 try {
-                    return retrain(sc, store, lock, id, plan.key(trainFiles, testFiles, partitions), partitions,
-                            plan.config(), plan.shape(), plan.initial(), plan.start(), plan.championVersion(),
-                            plan.champion(), trainFiles, testFiles, gate, started, summary);
+                    return retrain(new Attempt(sc, store, lock, id, plan, trainFiles, testFiles, partitions), gate,
+                            started, summary);
                 } catch (DivergedException e) {
                     throw e; // recorded already
                 } catch (Exception e) {
@@ -218,12 +222,28 @@ final class RetrainCommand implements Callable<Integer> {
         return new Plan(championVersion, champion, shape, initial, recipe.recipe(shape.hidden()), start);
     }
 
-    private int retrain(JavaSparkContext sc, ModelStore store, StoreLock lock, String id, String key, int partitions,
-                        TrainingConfig config, NetworkShape shape, float[] initial, String start,
-                        Optional<Integer> championVersion, SavedModel champion, LabeledIdxFiles trainFiles,
-                        LabeledIdxFiles testFiles, QualityGate gate, long started, ObjectNode summary) throws Exception {
-        RunCheckpoints run = store.run(id, key);
-        int leftovers = store.removeLeftovers(lock);
+    /** One attempt of a run: the store held under its lock, the run's id, where it starts, the data. */
+    record Attempt(JavaSparkContext sc, ModelStore store, StoreLock lock, String id, Plan plan,
+                   LabeledIdxFiles trainFiles, LabeledIdxFiles testFiles, int partitions) {
+        String key() {
+            return plan.key(trainFiles, testFiles, partitions);
+        }
+    }
+
+    private int retrain(Attempt a, QualityGate gate, long started, ObjectNode summary) throws Exception {
+        JavaSparkContext sc = a.sc();
+        ModelStore store = a.store();
+        String id = a.id();
+        TrainingConfig config = a.plan().config();
+        NetworkShape shape = a.plan().shape();
+        String start = a.plan().start();
+        Optional<Integer> championVersion = a.plan().championVersion();
+        SavedModel champion = a.plan().champion();
+        LabeledIdxFiles trainFiles = a.trainFiles();
+        LabeledIdxFiles testFiles = a.testFiles();
+        int partitions = a.partitions();
+        RunCheckpoints run = store.run(id, a.key());
+        int leftovers = store.removeLeftovers(a.lock());
         if (leftovers > 0) {
             info("removed {} temporary files or directories left by killed runs", leftovers);
         }
@@ -237,12 +257,11 @@ final class RetrainCommand implements Callable<Integer> {
         info("run {} on store {} ({}, {}), champion {}, starting from {}", id, storeOptions.store, sc.master(),
                 ModelMetadata.describeApplication(sc), championVersion.map(ModelStore::name).orElse("none"), start);
 
-        ModelMetadata.CachedSets sets = ModelMetadata.CachedSets.load(sc, trainFiles, testFiles, partitions);
-        JavaRDD<SampleBlock> train = sets.train();
+        TrainingRun training = new TrainingRun(sc, trainFiles, testFiles, partitions, output.display(common.quiet),
+                phases);
+        CachedSets sets = training.load();
         JavaRDD<SampleBlock> test = sets.test();
-        phases.lap("load and cache the data");
         cache = sets.cache();
-        sets.logCache(LOG, common.quiet);
         ModelMetadata.putCache(summary.putObject("cache"), cache);
         double championError = Double.NaN;
         if (champion != null && champion.shape().inputs() == shape.inputs()
@@ -270,41 +289,29 @@ final class RetrainCommand implements Callable<Integer> {
             Optional<TrainingState> resume = run.latest(m -> LOG.warn(m));
             resume.ifPresent(s -> info("resuming from the checkpoint after step {} (epoch {}, step {})",
                     s.stepsDone(), s.epoch(), s.nextStep() + 1));
-            SparkBackend backend = new SparkBackend(sc, shape, train, trainFiles.count(), test);
-            DivergenceGuard guard = divergence.guard();
-            resume.ifPresent(s -> guard.initialLoss(s.history().get(0).trainLoss()));
-            RunListener listener = new RunListener(config, output.progress, common.quiet,
-                    new TrainCommand.MetricsWriter(sc.hadoopConfiguration(), null), guard);
-            Trainer trainer = new Trainer(config, shape, backend, listener);
-            if (checkpointEvery > 0) {
-                trainer.checkpointEvery(checkpointEvery, s -> {
-                    try {
-                        run.write(s);
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                });
-            }
             try {
-                result = resume.isPresent() ? trainer.resume(resume.get()) : trainer.train(initial);
+                result = training.train(config, shape, a.plan().initial(), resume, divergence.guard(),
+                        MetricsFile.none(), checkpointEvery, s -> {
+                            try {
+                                run.write(s);
+                            } catch (java.io.IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        });
             } catch (DivergedException e) {
-                listener.done();
                 summary.put("status", "diverged");
                 summary.put("error", e.getMessage());
                 summary.put("exit_code", ExitCode.DIVERGED.code());
                 summary.put("promoted", false);
                 finish(store, summary, started, ExitCode.DIVERGED.code());
                 throw e;
-            } finally {
-                listener.done();
             }
-            phases.training(listener.stepSeconds());
             EpochMetrics m = result.returned();
             candidateError = m.testErrorPct();
             verdict = gate.judge(candidateError, championError);
             ObjectNode meta = metadata(sc, config, partitions, trainFiles, testFiles, result, id, start, verdict,
                     championVersion);
-            lock.checkStillHeld();
+            a.lock().checkStillHeld();
             version = store.addVersion(shape, result.params(), meta);
             info("version {} written: test error {} %", ModelStore.name(version), String.format("%.3f", candidateError));
             phases.lap("write the version");
@@ -319,7 +326,7 @@ final class RetrainCommand implements Callable<Integer> {
         summary.set("gate", verdict.toJson());
         int code;
         if (verdict.passed()) {
-            store.promote(lock, version, "retrain", "quality gate passed: " + verdict.reason());
+            store.promote(a.lock(), version, "retrain", "quality gate passed: " + verdict.reason());
             info("gate passed ({}); champion is now {}", verdict.reason(), ModelStore.name(version));
             summary.put("status", "promoted");
             summary.put("promoted", true);
@@ -363,33 +370,33 @@ final class RetrainCommand implements Callable<Integer> {
         String name = ModelStore.name(version);
         String before = championBefore.map(ModelStore::name).orElse("none");
         List<TrainingReport.Entry> gateRows = List.of(
-                RunReport.entry("verdict", verdict.passed() ? "passed" : "failed"),
-                RunReport.entry("reason", verdict.reason()),
-                RunReport.entry("candidate test error", String.format(Locale.ROOT, "%.2f %%", verdict.candidateErrorPct())),
-                RunReport.entry("champion test error, same test set", Double.isNaN(verdict.championErrorPct())
+                ReportAssembly.entry("verdict", verdict.passed() ? "passed" : "failed"),
+                ReportAssembly.entry("reason", verdict.reason()),
+                ReportAssembly.entry("candidate test error", String.format(Locale.ROOT, "%.2f %%", verdict.candidateErrorPct())),
+                ReportAssembly.entry("champion test error, same test set", Double.isNaN(verdict.championErrorPct())
                         ? "none (no champion)" : String.format(Locale.ROOT, "%.2f %% (%s)", verdict.championErrorPct(), before)),
-                RunReport.entry("maximum test error (--max-test-error)",
+                ReportAssembly.entry("maximum test error (--max-test-error)",
                         String.format(Locale.ROOT, "%.2f %%", verdict.gate().maxTestErrorPct())),
-                RunReport.entry("maximum regression (--max-regression)",
+                ReportAssembly.entry("maximum regression (--max-regression)",
                         String.format(Locale.ROOT, "%.2f points", verdict.gate().maxRegressionPct())),
-                RunReport.entry("version", name),
-                RunReport.entry("outcome", verdict.passed() ? "promoted: the champion is now " + name
+                ReportAssembly.entry("version", name),
+                ReportAssembly.entry("outcome", verdict.passed() ? "promoted: the champion is now " + name
                         : "not promoted: " + name + " kept as a rejected candidate, the champion stays " + before),
-                RunReport.entry("champion after the run", championNow == null ? "none" : championNow),
-                RunReport.entry("run id", id),
-                RunReport.entry("started from", start));
+                ReportAssembly.entry("champion after the run", championNow == null ? "none" : championNow),
+                ReportAssembly.entry("run id", id),
+                ReportAssembly.entry("started from", start));
         List<TrainingReport.Entry> options = new ArrayList<>(recipe.reportEntries(config));
-        options.add(RunReport.entry("store", storeOptions.store));
-        options.add(RunReport.entry("from scratch (--from-scratch)", fromScratch));
-        options.add(RunReport.entry("checkpoint every (steps)", checkpointEvery));
-        options.add(RunReport.entry("max loss factor (divergence guard)", divergence.maxLossFactor));
+        options.add(ReportAssembly.entry("store", storeOptions.store));
+        options.add(ReportAssembly.entry("from scratch (--from-scratch)", fromScratch));
+        options.add(ReportAssembly.entry("checkpoint every (steps)", checkpointEvery));
+        options.add(ReportAssembly.entry("max loss factor (divergence guard)", divergence.maxLossFactor));
         options.addAll(RunReport.whereEntries(sc, dataDir, partitions));
         try {
             RunReport.evaluateAndWrite(sc, sc.hadoopConfiguration(), output.report, "shallownet retrain report",
                     shape, test, config, options, trainFiles, testFiles, result, phases,
                     store.root() + "/versions/" + name,
                     List.of(new TrainingReport.Section("gate", "Quality gate and promotion", gateRows),
-                            RunReport.cacheSection(cache)));
+                            ReportAssembly.cacheSection(cache)));
             summary.put("report", output.report);
             info("report written to {}", output.report);
         } catch (RuntimeException e) {
@@ -415,20 +422,19 @@ final class RetrainCommand implements Callable<Integer> {
         }
     }
 
+    /** The champion must fit the data and the recipe to warm-start from it; else --from-scratch. */
     private void checkFits(ModelStore store, int version, SavedModel m, LabeledIdxFiles files) {
         String where = store.root() + "/versions/" + ModelStore.name(version);
-        if (m.shape().inputs() != files.pixelsPerImage()) {
-            throw BadInputException.about(files.imagesPath(), "images have " + files.pixelsPerImage()
-                    + " pixels, but the champion " + where + " has " + m.shape().inputs() + " inputs (use --from-scratch)");
-        }
-        if (m.shape().outputs() != recipe.classes) {
-            throw BadInputException.about(where, "has " + m.shape().outputs() + " outputs, but --classes is "
-                    + recipe.classes + " (use --from-scratch)");
-        }
-        if (recipe.hidden != null && recipe.hidden != m.shape().hidden()) {
-            throw BadInputException.about(where, "has " + m.shape().hidden() + " hidden units, but --hidden is "
-                    + recipe.hidden + " (use --from-scratch)");
-        }
+        TrainingRun.mismatch(m.shape(), files.pixelsPerImage(), recipe.classes, recipe.hidden).ifPresent(x -> {
+            throw switch (x.kind()) {
+                case INPUTS -> BadInputException.about(files.imagesPath(), "images have " + x.wanted()
+                        + " pixels, but the champion " + where + " has " + x.model() + " inputs (use --from-scratch)");
+                case OUTPUTS -> BadInputException.about(where, "has " + x.model() + " outputs, but --classes is "
+                        + x.wanted() + " (use --from-scratch)");
+                case HIDDEN -> BadInputException.about(where, "has " + x.model() + " hidden units, but --hidden is "
+                        + x.wanted() + " (use --from-scratch)");
+            };
+        });
     }
 
     private ObjectNode metadata(JavaSparkContext sc, TrainingConfig c, int partitions, LabeledIdxFiles train,
@@ -440,35 +446,13 @@ final class RetrainCommand implements Callable<Integer> {
         s.put("start", start);
         s.put("champion_at_training", championVersion.map(ModelStore::name).orElse(null));
         s.set("gate", verdict.toJson());
-        ObjectNode t = meta.putObject("training");
-        recipe.metadata(t, c);
-        t.put("config", c.toString());
-        t.put("eval_every", c.evalEvery());
-        t.put("partitions", partitions);
-        t.put("master", sc.master());
-        ModelMetadata.putApplication(t, sc);
-        t.put("checkpoint_every", checkpointEvery);
-        t.put("from_scratch", fromScratch);
+        ModelMetadata.putTraining(meta, c, recipe.preset, partitions, sc, t -> {
+            t.put("config", c.toString());
+            t.put("eval_every", c.evalEvery());
+        }).put("checkpoint_every", checkpointEvery).put("from_scratch", fromScratch);
         ModelMetadata.putData(meta, train, test);
         ModelMetadata.putMetrics(meta, result.returned()).put("seconds_training_this_attempt", result.seconds());
         ModelMetadata.putHistory(meta, result.history());
         return meta;
-    }
-
-    /** Default run ids: a digest of everything that determines the trained bits. */
-    static final class RunIds {
-        private RunIds() {
-        }
-
-        /** Everything that determines the trained bits; checkpoints of another key are not resumed. */
-        static String key(TrainingConfig c, NetworkShape shape, String start, LabeledIdxFiles train,
-                          LabeledIdxFiles test, int partitions) {
-            return String.join("\n", c.toString(), shape.toString(), start, train.imagesSha256(),
-                    train.labelsSha256(), test.imagesSha256(), test.labelsSha256(), "partitions=" + partitions);
-        }
-
-        static String derive(String key) {
-            return "run-" + ModelFiles.sha256(key.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
-        }
     }
 }

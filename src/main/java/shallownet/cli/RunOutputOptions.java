@@ -1,6 +1,8 @@
 package shallownet.cli;
 
 import picocli.CommandLine.Option;
+import shallownet.run.ProgressLine;
+import shallownet.run.TrainingRun;
 
 /** What a training run ({@code train}, {@code retrain}) shows while it runs and writes when done. */
 final class RunOutputOptions {
@@ -18,5 +20,11 @@ final class RunOutputOptions {
     /** Rejects a bad --progress before any work. */
     void check(boolean quiet) {
         ProgressLine.Mode.choose(progress, quiet, false);
+    }
+
+    /** How the run shows itself; what an interruption leaves goes to {@link Interruption}. */
+    TrainingRun.Display display(boolean quiet) {
+        return new TrainingRun.Display(ProgressLine.Mode.choose(progress, quiet, System.console() != null), quiet,
+                Interruption::outcome);
     }
 }

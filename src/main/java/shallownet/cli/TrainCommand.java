@@ -2,10 +2,10 @@ package shallownet.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
@@ -16,11 +16,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import org.apache.hadoop.fs.FSError;
-import shallownet.AtomicFile;
 import shallownet.BadInputException;
-import shallownet.data.CacheReport;
+import shallownet.data.CachedSets;
+import shallownet.report.PhaseTimes;
+import shallownet.report.ReportAssembly;
+import shallownet.run.MetricsFile;
+import shallownet.run.ModelMetadata;
+import shallownet.run.RunReport;
+import shallownet.run.TrainingRun;
 import shallownet.CommandFailure;
-import shallownet.HadoopFiles;
 import shallownet.data.SampleBlock;
 import shallownet.idx.DataDirectory;
 import shallownet.idx.LabeledIdxFiles;
@@ -30,7 +34,6 @@ import shallownet.net.NetworkShape;
 import shallownet.net.WeightInit;
 import shallownet.report.TrainingReport;
 import shallownet.train.EpochMetrics;
-import shallownet.train.SparkBackend;
 import shallownet.train.Trainer;
 import shallownet.train.TrainingConfig;
 
@@ -117,27 +120,18 @@ final class TrainCommand implements Callable<Integer> {
             TrainingConfig config = recipe.recipe(shape.hidden(), fullBatch);
             int partitions = spark.partitions(sc);
             phases.lap("validate input files (SHA-256)");
-            ModelMetadata.CachedSets sets = ModelMetadata.CachedSets.load(sc, trainFiles, testFiles, partitions);
-            JavaRDD<SampleBlock> train = sets.train();
+            TrainingRun run = new TrainingRun(sc, trainFiles, testFiles, partitions, output.display(common.quiet),
+                    phases);
+            CachedSets sets = run.load();
             JavaRDD<SampleBlock> test = sets.test();
-            phases.lap("load and cache the data");
-            sets.logCache(LOG, common.quiet);
             if (!common.quiet) {
                 LOG.info("training a {} network on {} samples in {} partitions ({}, {}), {}", shape, trainFiles.count(),
                         partitions, sc.master(), ModelMetadata.describeApplication(sc), RecipeOptions.describe(config));
             }
-            MetricsWriter metrics = new MetricsWriter(hadoop, metricsOut);
+            MetricsFile metrics = new MetricsFile(hadoop, metricsOut, Interruption::outcome);
             metrics.cache(sets.cache());
-            RunListener listener = new RunListener(config, output.progress, common.quiet, metrics, divergence.guard());
-            Trainer trainer = new Trainer(config, shape, new SparkBackend(sc, shape, train, trainFiles.count(), test),
-                    listener);
-            Trainer.Result result;
-            try {
-                result = trainer.train(initial);
-            } finally {
-                listener.done();
-            }
-            phases.training(listener.stepSeconds());
+            Trainer.Result result = run.train(config, shape, initial, Optional.empty(), divergence.guard(), metrics,
+                    0, s -> { });
             double total = (System.nanoTime() - started) / 1e9;
             ObjectNode meta = metadata(config, sc, partitions, trainFiles, testFiles, result, total);
             save(hadoop, out, shape, result.params(), meta, overwrite);
@@ -148,7 +142,7 @@ final class TrainCommand implements Callable<Integer> {
                 if (output.report != null) {
                     RunReport.evaluateAndWrite(sc, hadoop, output.report, "shallownet training report", shape, test,
                             config, reportOptions(config, sc, partitions, dataDir, out), trainFiles, testFiles, result,
-                            phases, out, List.of(RunReport.cacheSection(sets.cache())));
+                            phases, out, List.of(ReportAssembly.cacheSection(sets.cache())));
                     if (!common.quiet) {
                         LOG.info("report written to {}", output.report);
                     }
@@ -204,38 +198,31 @@ final class TrainCommand implements Callable<Integer> {
     private List<TrainingReport.Entry> reportOptions(TrainingConfig c, JavaSparkContext sc, int partitions,
                                                      String dataDir, String out) {
         List<TrainingReport.Entry> e = new ArrayList<>(recipe.reportEntries(c));
-        e.add(RunReport.entry("init model", initModel == null ? "none (fresh weights)" : initModel));
-        e.add(RunReport.entry("model out", out));
+        e.add(ReportAssembly.entry("init model", initModel == null ? "none (fresh weights)" : initModel));
+        e.add(ReportAssembly.entry("model out", out));
         e.addAll(RunReport.whereEntries(sc, dataDir, partitions));
         return e;
     }
 
+    /** The starting model must fit the data and the recipe; the message names the option to change. */
     private void checkFits(SavedModel m, LabeledIdxFiles files) {
-        if (m.shape().inputs() != files.pixelsPerImage()) {
-            throw BadInputException.about(initModel, "has " + m.shape().inputs() + " inputs, but the images of "
-                    + files.imagesPath() + " have " + files.pixelsPerImage() + " pixels");
-        }
-        if (m.shape().outputs() != recipe.classes) {
-            throw BadInputException.about(initModel, "has " + m.shape().outputs() + " outputs, but --classes is "
-                    + recipe.classes);
-        }
-        if (recipe.hidden != null && recipe.hidden != m.shape().hidden()) {
-            throw BadInputException.about(initModel, "has " + m.shape().hidden() + " hidden units, but --hidden is "
-                    + recipe.hidden);
-        }
+        TrainingRun.mismatch(m.shape(), files.pixelsPerImage(), recipe.classes, recipe.hidden).ifPresent(x -> {
+            throw BadInputException.about(initModel, switch (x.kind()) {
+                case INPUTS -> "has " + x.model() + " inputs, but the images of " + files.imagesPath() + " have "
+                        + x.wanted() + " pixels";
+                case OUTPUTS -> "has " + x.model() + " outputs, but --classes is " + x.wanted();
+                case HIDDEN -> "has " + x.model() + " hidden units, but --hidden is " + x.wanted();
+            });
+        });
     }
 
     private ObjectNode metadata(TrainingConfig c, JavaSparkContext sc, int partitions, LabeledIdxFiles train,
                                 LabeledIdxFiles test, Trainer.Result result, double total) {
         ObjectNode meta = ModelMetadata.create(sc);
-        ObjectNode t = meta.putObject("training");
-        recipe.metadata(t, c);
-        t.put("best_epoch", result.bestEpoch() >= 0 ? result.bestEpoch() : result.last().epoch());
-        t.put("stopped_early", result.stoppedEarly());
-        t.put("partitions", partitions);
-        t.put("master", sc.master());
-        ModelMetadata.putApplication(t, sc);
-        t.put("init_model", initModel);
+        ModelMetadata.putTraining(meta, c, recipe.preset, partitions, sc, t -> {
+            t.put("best_epoch", result.bestEpoch() >= 0 ? result.bestEpoch() : result.last().epoch());
+            t.put("stopped_early", result.stoppedEarly());
+        }).put("init_model", initModel);
         ModelMetadata.putData(meta, train, test);
         EpochMetrics last = result.returned();
         ObjectNode m = ModelMetadata.putMetrics(meta, last);
@@ -249,75 +236,5 @@ final class TrainCommand implements Callable<Integer> {
         m.put("step_median_ms", result.steps().medianMs());
         ModelMetadata.putHistory(meta, result.history());
         return meta;
-    }
-
-    /** JSON Lines metrics, rewritten whole after each epoch so that a reader never sees half a line. */
-    static final class MetricsWriter {
-        private final Configuration conf;
-        private final String path;
-        private final List<String> lines = new ArrayList<>();
-        private CacheReport cache;
-
-        MetricsWriter(Configuration conf, String path) {
-            this.conf = conf;
-            this.path = path;
-        }
-
-        static ObjectNode toJson(EpochMetrics m) {
-            ObjectNode o = ModelFiles.json().createObjectNode();
-            o.put("epoch", m.epoch());
-            o.put("train_loss", m.trainLoss());
-            o.put("train_error_pct", m.trainErrorPct());
-            o.put("test_loss", m.testLoss());
-            o.put("test_error_pct", m.testErrorPct());
-            if (m.hasValidation()) {
-                o.put("validation_loss", m.validationLoss());
-                o.put("validation_error_pct", m.validationErrorPct());
-            }
-            o.put("elapsed_s", m.elapsedSeconds());
-            if (!Double.isNaN(m.trainSeconds())) {
-                o.put("train_s", m.trainSeconds());
-            }
-            return o;
-        }
-
-        /** What Spark held of the cached sets: its fields go on the final line. */
-        void cache(CacheReport c) {
-            this.cache = c;
-        }
-
-        void epoch(EpochMetrics m) {
-            append(toJson(m));
-        }
-
-        void last(EpochMetrics m, String model, double total, JavaSparkContext sc) {
-            ObjectNode o = ModelFiles.json().createObjectNode();
-            o.put("final", true);
-            o.setAll(toJson(m));
-            o.put("model", model);
-            o.put("seconds_total", total);
-            ModelMetadata.putApplication(o, sc);
-            if (cache != null) {
-                ModelMetadata.putCache(o, cache);
-            }
-            append(o);
-        }
-
-        private void append(ObjectNode o) {
-            if (path == null) {
-                return;
-            }
-            lines.add(o.toString());
-            try {
-                AtomicFile.write(conf, path, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
-                if (lines.size() == 1) {
-                    // The file is written as the run goes (epoch 0 first), so an interrupted run leaves it.
-                    Interruption.outcome("the model was not written; " + path + " holds the metrics of the epochs done so far");
-                }
-            } catch (IOException e) {
-                throw new CommandFailure("could not write " + path + ": "
-                        + CommandFailure.rootMessage(e), e);
-            }
-        }
     }
 }

@@ -1,17 +1,13 @@
 package shallownet.cli;
 
 import picocli.CommandLine;
+import shallownet.ShallownetVersion;
 
-/** The version from the jar's manifest (or "dev" when run from classes). */
+/** {@code --version}: the version from the jar's manifest (or "dev" when run from classes). */
 final class Version implements CommandLine.IVersionProvider {
-
-    static String get() {
-        String v = Version.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
-    }
 
     @Override
     public String[] getVersion() {
-        return new String[] {"shallownet " + get()};
+        return new String[] {"shallownet " + ShallownetVersion.get()};
     }
 }

@@ -99,8 +99,8 @@ public final class ShallowNetClassifier
         setDefault(momentum, 0.0);
         setDefault(nesterov, false);
         setDefault(lrSchedule, "constant");
-        setDefault(lrDecay, 0.9);
-        setDefault(lrStepEpochs, 1);
+        setDefault(lrDecay, TrainingConfig.DEFAULT_LR_DECAY);
+        setDefault(lrStepEpochs, TrainingConfig.DEFAULT_LR_STEP_EPOCHS);
         setDefault(weightDecay, 0.0);
         setDefault(numPartitions, 0);
     }

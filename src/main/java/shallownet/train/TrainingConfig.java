@@ -19,6 +19,11 @@ public record TrainingConfig(int hidden, int batchSize, double learningRate, int
     public static final int DEFAULT_EPOCHS = 5;
     public static final long DEFAULT_SEED = 1;
     public static final int DEFAULT_CLASSES = 10;
+    public static final int DEFAULT_EVAL_EVERY = 1;
+    /** Factor of the step and exponential schedules when none is given. */
+    public static final double DEFAULT_LR_DECAY = 0.9;
+    /** Epochs between two decays of the step schedule when none is given. */
+    public static final int DEFAULT_LR_STEP_EPOCHS = 1;
 
     /**
      * Momentum {@code mu} (0: plain SGD), classical or Nesterov; the learning-rate schedule; L2

@@ -37,7 +37,7 @@ import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
-import shallownet.cli.Preset;
+import shallownet.train.Preset;
 import shallownet.data.BlockRdds;
 import shallownet.data.SampleBlock;
 import shallownet.idx.DataDirectory;

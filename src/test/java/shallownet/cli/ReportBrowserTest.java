@@ -15,6 +15,7 @@ import java.util.Set;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import shallownet.run.RunReport;
 import shallownet.testutil.HeadlessChromium;
 import shallownet.testutil.IdxFixtures;
 import shallownet.testutil.RealMnist;

@@ -1,17 +1,16 @@
-package shallownet.cli;
+package shallownet.report;
 
 import java.util.ArrayList;
 import java.util.List;
-import shallownet.report.TrainingReport;
 
 /** Wall time of the phases of a run, in order: each {@link #lap} closes the phase since the previous one. */
-final class PhaseTimes {
+public final class PhaseTimes {
 
     private final List<TrainingReport.Phase> phases = new ArrayList<>();
     private long mark = System.nanoTime();
 
     /** Records the time since the last lap (or since construction) as phase {@code name}. */
-    double lap(String name) {
+    public double lap(String name) {
         long now = System.nanoTime();
         double s = (now - mark) / 1e9;
         phases.add(new TrainingReport.Phase(name, s));
@@ -20,12 +19,12 @@ final class PhaseTimes {
     }
 
     /** Seconds since the last lap, without closing a phase. */
-    double sinceLap() {
+    public double sinceLap() {
         return (System.nanoTime() - mark) / 1e9;
     }
 
     /** Records a phase measured elsewhere, and restarts the lap clock. */
-    void add(String name, double seconds) {
+    public void add(String name, double seconds) {
         phases.add(new TrainingReport.Phase(name, seconds));
         mark = System.nanoTime();
     }
@@ -34,13 +33,13 @@ final class PhaseTimes {
      * Closes the training phase, split into the steps ({@code stepSeconds}, measured by the
      * listener) and the rest (evaluations, checkpoints).
      */
-    void training(double stepSeconds) {
+    public void training(double stepSeconds) {
         double training = sinceLap();
         add("training: steps", stepSeconds);
         add("training: evaluations and the rest", training - stepSeconds);
     }
 
-    List<TrainingReport.Phase> phases() {
+    public List<TrainingReport.Phase> phases() {
         return List.copyOf(phases);
     }
 }

@@ -1,4 +1,4 @@
-package shallownet.cli;
+package shallownet.run;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -8,34 +8,28 @@ import shallownet.train.TrainingListener;
 
 /**
  * What a training run shows and records as it goes, the same for {@code train} and {@code retrain}:
- * the progress line on stderr (or log lines), one log line per evaluated epoch (neither with
- * --quiet), the metrics file, and the time spent in steps for the report's phases. {@code also}
- * gets every event too (retrain's divergence guard).
+ * the progress line on stderr (or log lines), one log line per evaluated epoch (neither when
+ * quiet), the metrics file, and the time spent in steps for the report's phases. {@code also}
+ * gets every event too (the divergence guard).
  */
-final class RunListener implements TrainingListener {
+public final class RunListener implements TrainingListener {
 
     private static final Logger LOG = LoggerFactory.getLogger("shallownet");
 
     private final TrainingConfig config;
     private final boolean quiet;
     private final ProgressLine progress;
-    private final TrainCommand.MetricsWriter metrics;
+    private final MetricsFile metrics;
     private final TrainingListener also;
     private long stepNanos;
 
-    RunListener(TrainingConfig config, String progressOption, boolean quiet, TrainCommand.MetricsWriter metrics) {
-        this(config, progressOption, quiet, metrics, new TrainingListener() {
-        });
-    }
-
-    RunListener(TrainingConfig config, String progressOption, boolean quiet, TrainCommand.MetricsWriter metrics,
-                TrainingListener also) {
+    public RunListener(TrainingConfig config, ProgressLine.Mode mode, boolean quiet, MetricsFile metrics,
+                       TrainingListener also) {
         this.config = config;
         this.quiet = quiet;
         this.metrics = metrics;
         this.also = also;
         // A log line every 30 s when not at a terminal: cluster logs stay short.
-        ProgressLine.Mode mode = ProgressLine.Mode.choose(progressOption, quiet, System.console() != null);
         this.progress = new ProgressLine(mode, config.fullBatch() ? "iteration" : "epoch", config.epochs(),
                 config.classes(), System::nanoTime, text -> {
                     System.err.print(text);
@@ -61,12 +55,12 @@ final class RunListener implements TrainingListener {
     }
 
     /** Clears the progress line; call when training ends, also when it fails. */
-    void done() {
+    public void done() {
         progress.clear();
     }
 
     /** Wall time of the steps so far (gradient and update), without the evaluations. */
-    double stepSeconds() {
+    public double stepSeconds() {
         return stepNanos / 1e9;
     }
 }

@@ -1,4 +1,4 @@
-package shallownet.cli;
+package shallownet.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package shallownet.cli;
+package shallownet.run;
 
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -11,9 +11,9 @@ import java.util.function.LongSupplier;
  * place with {@code \r}; elsewhere ({@link Mode#LOG}, e.g. cluster logs) a plain log line at most
  * every {@code logInterval}, so that logs stay short. The clock is a parameter so tests can drive it.
  */
-final class ProgressLine {
+public final class ProgressLine {
 
-    enum Mode {
+    public enum Mode {
         /** An updating line: for a terminal. */
         LINE,
         /** Plain log lines, spaced out in time: for files and cluster logs. */
@@ -22,7 +22,7 @@ final class ProgressLine {
         OFF;
 
         /** {@code --progress auto|line|log|off}; auto: a line at a terminal, log lines otherwise; --quiet: off. */
-        static Mode choose(String option, boolean quiet, boolean terminal) {
+        public static Mode choose(String option, boolean quiet, boolean terminal) {
             Mode chosen = switch (option.toLowerCase(Locale.ROOT)) {
                 case "auto" -> terminal ? LINE : LOG;
                 case "line" -> LINE;
@@ -68,7 +68,7 @@ final class ProgressLine {
      * @param terminal receives raw text for the terminal (with {@code \r}, no newline)
      * @param log      receives whole lines for the log
      */
-    ProgressLine(Mode mode, String unit, int epochs, int classes, LongSupplier clock, Consumer<String> terminal,
+    public ProgressLine(Mode mode, String unit, int epochs, int classes, LongSupplier clock, Consumer<String> terminal,
                  Consumer<String> log, long logIntervalNanos) {
         this.mode = mode;
         this.unit = unit;
@@ -84,7 +84,7 @@ final class ProgressLine {
      * A step has finished: {@code step} (1-based) of {@code steps} in {@code epoch}, whose minibatch
      * had {@code batchSamples} samples with a summed {@code -log y[label]} of {@code batchLossSum}.
      */
-    void step(int epoch, int step, int steps, double batchLossSum, long batchSamples) {
+    public void step(int epoch, int step, int steps, double batchLossSum, long batchSamples) {
         if (mode == Mode.OFF) {
             return;
         }
@@ -121,7 +121,7 @@ final class ProgressLine {
     }
 
     /** Erases the terminal line, so that a log line can follow on a clean line. */
-    void clear() {
+    public void clear() {
         if (mode == Mode.LINE && drawnWidth > 0) {
             terminal.accept("\r" + " ".repeat(drawnWidth) + "\r");
             drawnWidth = 0;

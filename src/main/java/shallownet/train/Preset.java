@@ -1,11 +1,9 @@
-package shallownet.cli;
+package shallownet.train;
 
 import java.util.Locale;
-import shallownet.train.LearningRateSchedule;
-import shallownet.train.TrainingConfig;
 
 /**
- * Named recipes for {@code train --preset}. Options given on the command line override a
+ * Named recipes (the command line's {@code --preset}). Options given on the command line override a
  * preset's values.
  *
  * <ul>
@@ -18,13 +16,15 @@ import shallownet.train.TrainingConfig;
  */
 public enum Preset {
     SEED(TrainingConfig.DEFAULT_BATCH, TrainingConfig.DEFAULT_LR, TrainingConfig.DEFAULT_EPOCHS,
-            TrainingConfig.Optimizer.PLAIN_SGD),
-    FAST(250, 0.05, 10, new TrainingConfig.Optimizer(0.9, true, LearningRateSchedule.COSINE, 1, 1, 0));
+            new TrainingConfig.Optimizer(0, false, LearningRateSchedule.CONSTANT, TrainingConfig.DEFAULT_LR_DECAY,
+                    TrainingConfig.DEFAULT_LR_STEP_EPOCHS, 0)),
+    FAST(250, 0.05, 10, new TrainingConfig.Optimizer(0.9, true, LearningRateSchedule.COSINE,
+            TrainingConfig.DEFAULT_LR_DECAY, TrainingConfig.DEFAULT_LR_STEP_EPOCHS, 0));
 
-    final int batchSize;
-    final double learningRate;
-    final int epochs;
-    final TrainingConfig.Optimizer optimizer;
+    private final int batchSize;
+    private final double learningRate;
+    private final int epochs;
+    private final TrainingConfig.Optimizer optimizer;
 
     Preset(int batchSize, double learningRate, int epochs, TrainingConfig.Optimizer optimizer) {
         this.batchSize = batchSize;
@@ -36,6 +36,23 @@ public enum Preset {
     /** The preset's recipe for a network of {@code hidden} units and {@code classes} outputs. */
     public TrainingConfig recipe(int hidden, int classes, long seed) {
         return new TrainingConfig(hidden, batchSize, learningRate, epochs, seed, false, 1, classes, optimizer, 0, 0);
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    public double learningRate() {
+        return learningRate;
+    }
+
+    public int epochs() {
+        return epochs;
+    }
+
+    /** The optimiser; its decay and step are the defaults, used only by the step and exponential schedules. */
+    public TrainingConfig.Optimizer optimizer() {
+        return optimizer;
     }
 
     public static Preset parse(String s) {

@@ -1,65 +1,28 @@
-package shallownet.cli;
+package shallownet.report;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.apache.hadoop.conf.Configuration;
-import shallownet.AtomicFile;
-import shallownet.CommandFailure;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
 import shallownet.data.CacheReport;
-import shallownet.data.SampleBlock;
 import shallownet.idx.LabeledIdxFiles;
-import shallownet.net.NetworkShape;
-import shallownet.train.SparkBackend;
 import shallownet.net.EvalSums;
-import shallownet.report.ReportHtml;
-import shallownet.report.TrainingReport;
 import shallownet.train.MisclassifiedSamples;
 import shallownet.train.Trainer;
 import shallownet.train.TrainingConfig;
 
-/**
- * The HTML report of a training run ({@code --report FILE}): gathers what the run knows into a
- * {@link TrainingReport} and writes the page through Hadoop's FileSystem, like the other outputs.
- */
-final class RunReport {
+/** Assembles a {@link TrainingReport} from what a run knows: pure, no Spark, no files. */
+public final class ReportAssembly {
 
-    /** How many misclassified test digits the report shows. */
-    static final int DIGITS = 50;
-
-    private RunReport() {
+    private ReportAssembly() {
     }
 
     /**
-     * @param options   the run's options as shown in the configuration table, in order
-     * @param finalTest the test set evaluated at the returned weights (the confusion matrix)
+     * The report of a finished run: headline figures, the run's options as given (in order), the
+     * data's fingerprints, the epochs' metrics, the confusion matrix of {@code finalTest} (the
+     * test set at the returned weights), the misclassified digits, the phases and extra sections.
      */
-    /**
-     * Evaluates the returned weights on the test set (confusion matrix, misclassified digits: two
-     * Spark passes, timed as a phase) and writes the report to {@code path}.
-     *
-     * @param sections extra sections shown under the headline figures (e.g. retrain's gate), may be empty
-     */
-    static void evaluateAndWrite(JavaSparkContext sc, Configuration conf, String path, String title,
-                                 NetworkShape shape, JavaRDD<SampleBlock> testSet, TrainingConfig config,
-                                 List<TrainingReport.Entry> options, LabeledIdxFiles train, LabeledIdxFiles test,
-                                 Trainer.Result result, PhaseTimes phases, String model,
-                                 List<TrainingReport.Section> sections) {
-        EvalSums finalTest = SparkBackend.evaluate(sc, shape, testSet, result.params(),
-                "report: evaluate the returned weights on the test set");
-        MisclassifiedSamples wrong = SparkBackend.misclassified(sc, shape, testSet, result.params(), DIGITS,
-                "report: collect misclassified test digits");
-        phases.lap("report: test-set passes");
-        write(conf, path, build(title, config, options, train, test, result, finalTest, wrong, phases.phases(), model,
-                sections));
-    }
-
-    static TrainingReport build(String title, TrainingConfig config, List<TrainingReport.Entry> options,
+    public static TrainingReport build(String title, TrainingConfig config, List<TrainingReport.Entry> options,
                                 LabeledIdxFiles train, LabeledIdxFiles test, Trainer.Result result, EvalSums finalTest,
                                 MisclassifiedSamples misclassified, List<TrainingReport.Phase> phases, String model,
                                 List<TrainingReport.Section> sections) {
@@ -97,14 +60,8 @@ final class RunReport {
                 sections);
     }
 
-    /** Where the run ran, for the end of the configuration table: data, Spark, versions. */
-    static List<TrainingReport.Entry> whereEntries(JavaSparkContext sc, String dataDir, int partitions) {
-        return List.of(entry("data", dataDir), entry("Spark master", sc.master()), entry("partitions", partitions),
-                entry("Spark version", sc.version()), entry("shallownet version", Version.get()));
-    }
-
     /** The report's section on what Spark held of the cached sets. */
-    static TrainingReport.Section cacheSection(CacheReport c) {
+    public static TrainingReport.Section cacheSection(CacheReport c) {
         return new TrainingReport.Section("memory", "Cached data (Spark storage after loading)", List.of(
                 entry("data (pixels and labels)", String.format(Locale.ROOT, "%.1f MB", c.dataBytes() / 1e6)),
                 entry("in memory", String.format(Locale.ROOT, "%.1f MB", c.memoryBytes() / 1e6)),
@@ -114,25 +71,13 @@ final class RunReport {
                 entry("would hold it all in memory", c.setting())));
     }
 
-    static TrainingReport.Entry entry(String name, Object value) {
+    /** One row of a table: the value as text. */
+    public static TrainingReport.Entry entry(String name, Object value) {
         return new TrainingReport.Entry(name, String.valueOf(value));
     }
 
     private static TrainingReport.Fingerprint fingerprint(String what, String path, String sha, LabeledIdxFiles f) {
         boolean images = what.endsWith("images");
         return new TrainingReport.Fingerprint(what, path, sha, f.count(), images ? f.rows() + "x" + f.cols() : "1");
-    }
-
-    /**
-     * Writes the page to {@code path} (any Hadoop file system), replacing an existing file; through
-     * a hidden sibling renamed into place, so a failed write leaves no truncated page.
-     */
-    static void write(Configuration conf, String path, TrainingReport report) {
-        try {
-            AtomicFile.write(conf, path, ReportHtml.render(report).getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new CommandFailure("could not write the report to " + path + ": "
-                    + CommandFailure.rootMessage(e), e);
-        }
     }
 }

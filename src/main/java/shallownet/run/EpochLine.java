@@ -1,4 +1,4 @@
-package shallownet.cli;
+package shallownet.run;
 
 import shallownet.train.EpochMetrics;
 import shallownet.train.TrainingConfig;

@@ -1,0 +1,79 @@
+package shallownet.run;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import shallownet.AtomicFile;
+import shallownet.CommandFailure;
+import shallownet.ShallownetVersion;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import shallownet.data.SampleBlock;
+import shallownet.idx.LabeledIdxFiles;
+import shallownet.net.NetworkShape;
+import shallownet.train.SparkBackend;
+import shallownet.net.EvalSums;
+import shallownet.report.PhaseTimes;
+import shallownet.report.ReportAssembly;
+import shallownet.report.ReportHtml;
+import shallownet.report.TrainingReport;
+import shallownet.train.MisclassifiedSamples;
+import shallownet.train.Trainer;
+import shallownet.train.TrainingConfig;
+
+/**
+ * The HTML report of a training run ({@code --report FILE}): gathers what the run knows into a
+ * {@link TrainingReport} and writes the page through Hadoop's FileSystem, like the other outputs.
+ */
+public final class RunReport {
+
+    /** How many misclassified test digits the report shows. */
+    public static final int DIGITS = 50;
+
+    private RunReport() {
+    }
+
+    /**
+     * Evaluates the returned weights on the test set (confusion matrix, misclassified digits: two
+     * Spark passes, timed as a phase) and writes the report to {@code path}.
+     *
+     * @param sections extra sections shown under the headline figures (e.g. retrain's gate), may be empty
+     */
+    public static void evaluateAndWrite(JavaSparkContext sc, Configuration conf, String path, String title,
+                                 NetworkShape shape, JavaRDD<SampleBlock> testSet, TrainingConfig config,
+                                 List<TrainingReport.Entry> options, LabeledIdxFiles train, LabeledIdxFiles test,
+                                 Trainer.Result result, PhaseTimes phases, String model,
+                                 List<TrainingReport.Section> sections) {
+        EvalSums finalTest = SparkBackend.evaluate(sc, shape, testSet, result.params(),
+                "report: evaluate the returned weights on the test set");
+        MisclassifiedSamples wrong = SparkBackend.misclassified(sc, shape, testSet, result.params(), DIGITS,
+                "report: collect misclassified test digits");
+        phases.lap("report: test-set passes");
+        write(conf, path, ReportAssembly.build(title, config, options, train, test, result, finalTest, wrong, phases.phases(), model,
+                sections));
+    }
+
+
+    /** Where the run ran, for the end of the configuration table: data, Spark, versions. */
+    public static List<TrainingReport.Entry> whereEntries(JavaSparkContext sc, String dataDir, int partitions) {
+        return List.of(ReportAssembly.entry("data", dataDir), ReportAssembly.entry("Spark master", sc.master()), ReportAssembly.entry("partitions", partitions),
+                ReportAssembly.entry("Spark version", sc.version()), ReportAssembly.entry("shallownet version", ShallownetVersion.get()));
+    }
+
+
+
+
+    /**
+     * Writes the page to {@code path} (any Hadoop file system), replacing an existing file; through
+     * a hidden sibling renamed into place, so a failed write leaves no truncated page.
+     */
+    public static void write(Configuration conf, String path, TrainingReport report) {
+        try {
+            AtomicFile.write(conf, path, ReportHtml.render(report).getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new CommandFailure("could not write the report to " + path + ": "
+                    + CommandFailure.rootMessage(e), e);
+        }
+    }
+}

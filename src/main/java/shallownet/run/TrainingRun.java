@@ -1,0 +1,131 @@
+package shallownet.run;
+
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import shallownet.data.CachedSets;
+import shallownet.idx.LabeledIdxFiles;
+import shallownet.net.NetworkShape;
+import shallownet.report.PhaseTimes;
+import shallownet.train.DivergenceGuard;
+import shallownet.train.SparkBackend;
+import shallownet.train.Trainer;
+import shallownet.train.TrainingConfig;
+import shallownet.train.TrainingState;
+
+/**
+ * One training run on Spark, the part {@code train} and {@code retrain} share: load and cache the
+ * sets, train (or resume) with the progress line, epoch log lines, metrics file and divergence
+ * guard, checkpoint as it goes, and time every phase for the report. The commands add what is
+ * theirs around it: where the starting weights come from, where the model goes, the store's
+ * lock and gate.
+ */
+public final class TrainingRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger("shallownet");
+
+    /**
+     * How a run shows itself: the progress display, {@code quiet} (no info lines), and where it
+     * says what an interruption at this point would leave behind (the command line prints it).
+     */
+    public record Display(ProgressLine.Mode progress, boolean quiet, Consumer<String> outcome) {
+    }
+
+    /** How a starting model does not fit the data or the recipe: what it has, and what is wanted. */
+    public record Mismatch(Kind kind, int model, int wanted) {
+        public enum Kind {
+            /** The model's inputs against the images' pixels. */
+            INPUTS,
+            /** The model's outputs against the recipe's classes. */
+            OUTPUTS,
+            /** The model's hidden units against the hidden size asked for. */
+            HIDDEN
+        }
+    }
+
+    private final JavaSparkContext sc;
+    private final LabeledIdxFiles trainFiles;
+    private final LabeledIdxFiles testFiles;
+    private final int partitions;
+    private final Display display;
+    private final PhaseTimes phases;
+    private CachedSets sets;
+
+    public TrainingRun(JavaSparkContext sc, LabeledIdxFiles trainFiles, LabeledIdxFiles testFiles, int partitions,
+                       Display display, PhaseTimes phases) {
+        this.sc = sc;
+        this.trainFiles = trainFiles;
+        this.testFiles = testFiles;
+        this.partitions = partitions;
+        this.display = display;
+        this.phases = phases;
+    }
+
+    /**
+     * The first way a starting model of shape {@code model} does not fit images of {@code pixels}
+     * pixels, {@code classes} classes and (if not null) {@code hidden} hidden units, if any.
+     */
+    public static Optional<Mismatch> mismatch(NetworkShape model, int pixels, int classes, Integer hidden) {
+        if (model.inputs() != pixels) {
+            return Optional.of(new Mismatch(Mismatch.Kind.INPUTS, model.inputs(), pixels));
+        }
+        if (model.outputs() != classes) {
+            return Optional.of(new Mismatch(Mismatch.Kind.OUTPUTS, model.outputs(), classes));
+        }
+        if (hidden != null && hidden != model.hidden()) {
+            return Optional.of(new Mismatch(Mismatch.Kind.HIDDEN, model.hidden(), hidden));
+        }
+        return Optional.empty();
+    }
+
+    /** Loads and caches both sets (the phase "load and cache the data") and logs what Spark holds. */
+    public CachedSets load() {
+        sets = CachedSets.load(sc, trainFiles, testFiles, partitions);
+        phases.lap("load and cache the data");
+        // A warning when anything is not in memory (also when quiet), else info.
+        if (!sets.cache().allInMemory()) {
+            LOG.warn(sets.cache().line());
+        } else if (!display.quiet()) {
+            LOG.info(sets.cache().line());
+        }
+        return sets;
+    }
+
+    /**
+     * Trains from {@code initial}, or resumes from {@code resume}, on the loaded sets. Every epoch
+     * goes to the log and {@code metrics}; the guard sees every step; with {@code checkpointEvery}
+     * above 0 the state goes to {@code checkpoint} that often. Closes the training phases.
+     */
+    public Trainer.Result train(TrainingConfig config, NetworkShape shape, float[] initial,
+                                Optional<TrainingState> resume, DivergenceGuard guard, MetricsFile metrics,
+                                int checkpointEvery, Consumer<TrainingState> checkpoint) {
+        if (sets == null) {
+            throw new IllegalStateException("load() the sets first");
+        }
+        resume.ifPresent(s -> guard.initialLoss(s.history().get(0).trainLoss()));
+        RunListener listener = new RunListener(config, display.progress(), display.quiet(), metrics, guard);
+        Trainer trainer = new Trainer(config, shape,
+                new SparkBackend(sc, shape, sets.train(), trainFiles.count(), sets.test()), listener);
+        if (checkpointEvery > 0) {
+            trainer.checkpointEvery(checkpointEvery, checkpoint);
+        }
+        Trainer.Result result;
+        try {
+            result = resume.isPresent() ? trainer.resume(resume.get()) : trainer.train(initial);
+        } finally {
+            listener.done();
+        }
+        phases.training(listener.stepSeconds());
+        return result;
+    }
+
+    public CachedSets sets() {
+        return sets;
+    }
+
+    public PhaseTimes phases() {
+        return phases;
+    }
+}
