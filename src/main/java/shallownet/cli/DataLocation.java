@@ -2,7 +2,6 @@ package shallownet.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import org.apache.hadoop.conf.Configuration;
 import org.slf4j.LoggerFactory;
 import shallownet.fetch.MnistFetcher;
 import shallownet.idx.DataDirectory;
@@ -19,7 +18,7 @@ final class DataLocation {
         if (data != null) {
             return data;
         }
-        if (!DataDirectory.isComplete(new Configuration(), DEFAULT_DIR)) {
+        if (!DataDirectory.isComplete(DriverHadoopConf.get(), DEFAULT_DIR)) {
             var log = LoggerFactory.getLogger("shallownet");
             if (!quiet) {
                 log.info("no --data given and {} is incomplete: fetching MNIST", DEFAULT_DIR);

@@ -25,7 +25,7 @@ final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Configuration conf = new Configuration();
+        Configuration conf = DriverHadoopConf.get();
         String dir = DataLocation.resolve(data, common.quiet);
         describe("training set", DataDirectory.train(conf, dir, classes), conf);
         describe("test set", DataDirectory.test(conf, dir, classes), conf);

@@ -6,6 +6,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import shallownet.BadInputException;
 import shallownet.CommandFailure;
+import shallownet.InvalidSettingException;
 import shallownet.store.StoreLockedException;
 
 /**
@@ -147,6 +148,9 @@ public final class Main {
     static String userErrorMessage(Throwable e) {
         String marker = BadInputException.class.getName() + ": ";
         for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InvalidSettingException invalid && t == e) {
+                return SettingFlags.message(invalid);
+            }
             if (t instanceof BadInputException || t instanceof IllegalArgumentException && t == e) {
                 return t.getMessage();
             }

@@ -39,7 +39,7 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Configuration conf = new Configuration();
+        Configuration conf = DriverHadoopConf.get();
         new OutputPaths(conf).input("--model", model).input("--images", images).file("--out", out);
         SavedModel m = ModelFiles.load(conf, model);
         long written;

@@ -44,7 +44,7 @@ final class ShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Configuration conf = new Configuration();
+        Configuration conf = DriverHadoopConf.get();
         new OutputPaths(conf).input("--data", data != null ? data : DataLocation.DEFAULT_DIR).file("--png", png);
         String dir = DataLocation.resolve(data, common.quiet);
         LabeledIdxFiles files = switch (set) {

@@ -1,5 +1,6 @@
 package shallownet.data;
 
+import shallownet.InvalidSettingException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
@@ -43,7 +44,7 @@ public final class BlockRdds {
     public static JavaRDD<SampleBlock> load(JavaSparkContext sc, LabeledIdxFiles files, int partitions, String name,
                                             StorageLevel level) {
         if (partitions < 1) {
-            throw new IllegalArgumentException("--partitions must be at least 1, got " + partitions);
+            throw new InvalidSettingException("{} must be at least 1, got " + partitions, "partitions");
         }
         // Broadcast, not captured: the closure is part of the cached RDD's lineage, which every
         // training step's tasks deserialize. Captured, the 35 KB configuration made a bare job on

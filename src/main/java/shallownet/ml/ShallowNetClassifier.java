@@ -30,6 +30,7 @@ import shallownet.train.MemoryEstimate;
 import shallownet.train.SparkBackend;
 import shallownet.train.Trainer;
 import shallownet.train.TrainingConfig;
+import shallownet.InvalidSettingException;
 
 /**
  * The shallow network (inputs - hidden ReLU - softmax) as a Spark ML {@code Classifier}: fits on a
@@ -270,12 +271,21 @@ public final class ShallowNetClassifier
 
     /** The recipe for {@code classes} output classes; the optimiser's own checks apply. */
     TrainingConfig trainingConfig(int classes) {
-        TrainingConfig.Optimizer optimizer = new TrainingConfig.Optimizer(getMomentum(), getNesterov(),
-                LearningRateSchedule.parse(getLrSchedule()), getLrDecay(), getLrStepEpochs(), getWeightDecay());
-        // evalEvery 0: the loss and error on the training data only before and after training.
-        return new TrainingConfig(getHiddenSize(), getBatchSize(), getLearningRate(), getEpochs(), getSeed(), false,
-                0, classes, optimizer, 0, 0);
+        try {
+            TrainingConfig.Optimizer optimizer = new TrainingConfig.Optimizer(getMomentum(), getNesterov(),
+                    LearningRateSchedule.parse(getLrSchedule()), getLrDecay(), getLrStepEpochs(), getWeightDecay());
+            // evalEvery 0: the loss and error on the training data only before and after training.
+            return new TrainingConfig(getHiddenSize(), getBatchSize(), getLearningRate(), getEpochs(), getSeed(), false,
+                    0, classes, optimizer, 0, 0);
+        } catch (InvalidSettingException e) {
+            // The core's names of the settings, as this estimator's params are called.
+            throw new IllegalArgumentException(e.message(s -> PARAM_NAMES.getOrDefault(s, s)), e);
+        }
     }
+
+    /** The params of settings whose core name differs. */
+    private static final java.util.Map<String, String> PARAM_NAMES = java.util.Map.of("hidden", "hiddenSize",
+            "decay", "lrDecay", "stepEpochs", "lrStepEpochs", "schedule", "lrSchedule");
 
     @Override
     public ShallowNetClassificationModel train(Dataset<?> dataset) {

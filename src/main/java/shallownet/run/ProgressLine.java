@@ -1,6 +1,7 @@
 package shallownet.run;
 
 import java.util.Locale;
+import shallownet.InvalidSettingException;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -28,7 +29,7 @@ public final class ProgressLine {
                 case "line" -> LINE;
                 case "log" -> LOG;
                 case "off" -> OFF;
-                default -> throw new IllegalArgumentException("--progress must be auto, line, log or off, got " + option);
+                default -> throw new InvalidSettingException("{} must be auto, line, log or off, got " + option, "progress");
             };
             return quiet ? OFF : chosen;
         }

@@ -1,5 +1,6 @@
 package shallownet.store;
 
+import shallownet.InvalidSettingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import shallownet.model.ModelFiles;
 
@@ -13,10 +14,10 @@ public record QualityGate(double maxTestErrorPct, double maxRegressionPct) {
 
     public QualityGate {
         if (!(maxTestErrorPct >= 0 && maxTestErrorPct <= 100)) {
-            throw new IllegalArgumentException("--max-test-error must be in [0, 100], got " + maxTestErrorPct);
+            throw new InvalidSettingException("{} must be in [0, 100], got " + maxTestErrorPct, "maxTestErrorPct");
         }
         if (!(maxRegressionPct >= 0) || Double.isInfinite(maxRegressionPct)) {
-            throw new IllegalArgumentException("--max-regression must be >= 0, got " + maxRegressionPct);
+            throw new InvalidSettingException("{} must be >= 0, got " + maxRegressionPct, "maxRegressionPct");
         }
     }
 

@@ -1,5 +1,6 @@
 package shallownet.train;
 
+import shallownet.InvalidSettingException;
 import java.util.Locale;
 
 /** How the learning rate changes from epoch to epoch (constant within an epoch). */
@@ -27,7 +28,7 @@ public enum LearningRateSchedule {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--lr-schedule must be constant, step, exponential or cosine, got " + s);
+            throw new InvalidSettingException("{} must be constant, step, exponential or cosine, got " + s, "schedule");
         }
     }
 

@@ -1,5 +1,6 @@
 package shallownet.train;
 
+import shallownet.InvalidSettingException;
 import java.util.Locale;
 
 /**
@@ -59,7 +60,7 @@ public enum Preset {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--preset must be seed or fast, got " + s);
+            throw new InvalidSettingException("{} must be seed or fast, got " + s, "preset");
         }
     }
 

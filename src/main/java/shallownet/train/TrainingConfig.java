@@ -1,5 +1,6 @@
 package shallownet.train;
 
+import shallownet.InvalidSettingException;
 import java.io.Serializable;
 
 /**
@@ -36,19 +37,19 @@ public record TrainingConfig(int hidden, int batchSize, double learningRate, int
 
         public Optimizer {
             if (!(momentum >= 0 && momentum < 1)) {
-                throw new IllegalArgumentException("--momentum must be in [0, 1), got " + momentum);
+                throw new InvalidSettingException("{} must be in [0, 1), got " + momentum, "momentum");
             }
             if (nesterov && momentum == 0) {
-                throw new IllegalArgumentException("--nesterov needs a --momentum above 0");
+                throw new InvalidSettingException("{} needs a {} above 0", "nesterov", "momentum");
             }
             if (!(decay > 0 && decay <= 1)) {
-                throw new IllegalArgumentException("--lr-decay must be in (0, 1], got " + decay);
+                throw new InvalidSettingException("{} must be in (0, 1], got " + decay, "decay");
             }
             if (stepEpochs < 1) {
-                throw new IllegalArgumentException("--lr-step-epochs must be at least 1, got " + stepEpochs);
+                throw new InvalidSettingException("{} must be at least 1, got " + stepEpochs, "stepEpochs");
             }
             if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
-                throw new IllegalArgumentException("--weight-decay must be >= 0, got " + weightDecay);
+                throw new InvalidSettingException("{} must be >= 0, got " + weightDecay, "weightDecay");
             }
         }
 
@@ -59,31 +60,32 @@ public record TrainingConfig(int hidden, int batchSize, double learningRate, int
 
     public TrainingConfig {
         if (hidden < 1) {
-            throw new IllegalArgumentException("--hidden must be at least 1, got " + hidden);
+            throw new InvalidSettingException("{} must be at least 1, got " + hidden, "hidden");
         }
         if (batchSize < 1) {
-            throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
+            throw new InvalidSettingException("{} must be at least 1, got " + batchSize, "batchSize");
         }
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-            throw new IllegalArgumentException("--lr must be a positive number, got " + learningRate);
+            throw new InvalidSettingException("{} must be a positive number, got " + learningRate, "learningRate");
         }
         if (epochs < 0) {
-            throw new IllegalArgumentException("--epochs must be >= 0, got " + epochs);
+            throw new InvalidSettingException("{} must be >= 0, got " + epochs, "epochs");
         }
         if (evalEvery < 0) {
-            throw new IllegalArgumentException("--eval-every must be >= 0, got " + evalEvery);
+            throw new InvalidSettingException("{} must be >= 0, got " + evalEvery, "evalEvery");
         }
         if (classes < 2 || classes > 256) {
-            throw new IllegalArgumentException("--classes must be in 2..256, got " + classes);
+            throw new InvalidSettingException("{} must be in 2..256, got " + classes, "classes");
         }
         if (!(validationFraction >= 0 && validationFraction < 1)) {
-            throw new IllegalArgumentException("--validation-fraction must be in [0, 1), got " + validationFraction);
+            throw new InvalidSettingException("{} must be in [0, 1), got " + validationFraction,
+                    "validationFraction");
         }
         if (patience < 0) {
-            throw new IllegalArgumentException("--patience must be >= 0, got " + patience);
+            throw new InvalidSettingException("{} must be >= 0, got " + patience, "patience");
         }
         if (patience > 0 && validationFraction == 0) {
-            throw new IllegalArgumentException("--patience (early stopping) needs a --validation-fraction above 0");
+            throw new InvalidSettingException("{} (early stopping) needs a {} above 0", "patience", "validationFraction");
         }
         if (optimizer == null) {
             optimizer = Optimizer.PLAIN_SGD;

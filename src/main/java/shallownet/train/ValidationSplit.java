@@ -1,5 +1,6 @@
 package shallownet.train;
 
+import shallownet.InvalidSettingException;
 import java.util.Arrays;
 
 /**
@@ -25,7 +26,7 @@ public final class ValidationSplit {
             return new ValidationSplit(all, null);
         }
         if (held >= n) {
-            throw new IllegalArgumentException("--validation-fraction " + fraction + " leaves no training sample");
+            throw new InvalidSettingException("{} " + fraction + " leaves no training sample", "validationFraction");
         }
         // Epoch 0's permutation is never a training order (epochs count from 1).
         int[] perm = MinibatchOrder.permutation(seed, 0, n);

@@ -1,0 +1,52 @@
+package shallownet;
+
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * A setting the core does not accept (a recipe's field, a gate's limit), in the core's own words:
+ * the message names settings by the core's names ({@code learningRate must be a positive number,
+ * got 0}). Whoever offers the setting under another name renders the message in its own words
+ * ({@link #message}): the command line with its flags ({@code --lr}), Spark ML with its params.
+ */
+public class InvalidSettingException extends IllegalArgumentException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String template;
+    private final List<String> settings;
+
+    /**
+     * @param template the message with one {@code {}} per setting named, in order
+     * @param settings the core's names of the settings, e.g. {@code learningRate}
+     */
+    public InvalidSettingException(String template, String... settings) {
+        super(render(template, List.of(settings), UnaryOperator.identity()));
+        this.template = template;
+        this.settings = List.of(settings);
+    }
+
+    /** The settings the message names, in the core's words. */
+    public List<String> settings() {
+        return settings;
+    }
+
+    /** The message with each setting named by {@code name} (e.g. the command line's flag). */
+    public String message(UnaryOperator<String> name) {
+        return render(template, settings, name);
+    }
+
+    private static String render(String template, List<String> settings, UnaryOperator<String> name) {
+        StringBuilder b = new StringBuilder();
+        int from = 0;
+        for (String s : settings) {
+            int at = template.indexOf("{}", from);
+            if (at < 0) {
+                break;
+            }
+            b.append(template, from, at).append(name.apply(s));
+            from = at + 2;
+        }
+        return b.append(template.substring(from)).toString();
+    }
+}
