@@ -1,7 +1,6 @@
 package shallownet.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +14,6 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import org.apache.hadoop.fs.FSError;
 import shallownet.BadInputException;
 import shallownet.data.CachedSets;
 import shallownet.report.PhaseTimes;
@@ -134,7 +132,7 @@ final class TrainCommand implements Callable<Integer> {
                     0, s -> { });
             double total = (System.nanoTime() - started) / 1e9;
             ObjectNode meta = metadata(config, sc, partitions, trainFiles, testFiles, result, total);
-            save(hadoop, out, shape, result.params(), meta, overwrite);
+            TrainingRun.save(hadoop, out, shape, result.params(), meta, overwrite);
             phases.lap("write the model");
             Interruption.outcome("the model was written to " + out + " (the rest of the run's outputs may be missing)");
             try {
@@ -164,34 +162,6 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         return ExitCode.OK.code();
-    }
-
-    /**
-     * Writes the model; if that fails after training (disk full, the directory taken meanwhile),
-     * the trained weights are written to a local temporary directory instead, and the one error
-     * line names it: a finished run is not thrown away.
-     */
-    private static void save(Configuration hadoop, String out, NetworkShape shape, float[] params, ObjectNode meta,
-                             boolean overwrite) {
-        try {
-            ModelFiles.save(hadoop, out, shape, params, meta, overwrite);
-            return;
-        } catch (IOException | RuntimeException | FSError e) {
-            String kept;
-            String fallback = new java.io.File(System.getProperty("java.io.tmpdir"), "shallownet-unsaved-"
-                    + Instant.now().toString().replace(":", "").replaceAll("\\.\\d+Z$", "Z")).getAbsolutePath();
-            try {
-                ModelFiles.save(new Configuration(), "file://" + fallback, shape, params, meta, false);
-                kept = "the trained weights were kept in " + fallback;
-            } catch (IOException | RuntimeException | FSError e2) {
-                kept = "the trained weights could not be kept either (" + CommandFailure.rootMessage(e2) + ")";
-            }
-            // No cause: a BadInputException in the chain would turn this into exit 2 with its own message.
-            CommandFailure f = new CommandFailure("could not write the model to " + out + " ("
-                    + CommandFailure.rootMessage(e) + "); " + kept);
-            f.addSuppressed(e);
-            throw f;
-        }
     }
 
     /** The configuration table of the report. */

@@ -1,11 +1,18 @@
 package shallownet.run;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSError;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import shallownet.CommandFailure;
 import shallownet.data.CachedSets;
+import shallownet.model.ModelFiles;
 import shallownet.idx.LabeledIdxFiles;
 import shallownet.net.NetworkShape;
 import shallownet.report.PhaseTimes;
@@ -127,5 +134,33 @@ public final class TrainingRun {
 
     public PhaseTimes phases() {
         return phases;
+    }
+
+    /**
+     * Writes the model; if that fails after training (disk full, the directory taken meanwhile),
+     * the trained weights are written to a local temporary directory instead, and the one error
+     * line names it: a finished run is not thrown away.
+     */
+    public static void save(Configuration hadoop, String out, NetworkShape shape, float[] params, ObjectNode meta,
+                             boolean overwrite) {
+        try {
+            ModelFiles.save(hadoop, out, shape, params, meta, overwrite);
+            return;
+        } catch (IOException | RuntimeException | FSError e) {
+            String kept;
+            String fallback = new java.io.File(System.getProperty("java.io.tmpdir"), "shallownet-unsaved-"
+                    + Instant.now().toString().replace(":", "").replaceAll("\\.\\d+Z$", "Z")).getAbsolutePath();
+            try {
+                ModelFiles.save(new Configuration(), "file://" + fallback, shape, params, meta, false);
+                kept = "the trained weights were kept in " + fallback;
+            } catch (IOException | RuntimeException | FSError e2) {
+                kept = "the trained weights could not be kept either (" + CommandFailure.rootMessage(e2) + ")";
+            }
+            // No cause: a BadInputException in the chain would turn this into exit 2 with its own message.
+            CommandFailure f = new CommandFailure("could not write the model to " + out + " ("
+                    + CommandFailure.rootMessage(e) + "); " + kept);
+            f.addSuppressed(e);
+            throw f;
+        }
     }
 }

@@ -71,4 +71,24 @@ class DefaultsFileTest {
             assertNotNull(sub.getCommandSpec().findOption("--" + parts[2]), key + ": no such option");
         }
     }
+
+    /**
+     * One source of truth: the shipped file repeats the job's defaults, and they are the ones
+     * the options take without it (picocli's defaults read from TrainingConfig and Preset).
+     */
+    @Test
+    void theShippedDefaultsAreTheOptionsOwnDefaults() throws Exception {
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(Path.of("conf/shallownet-defaults.properties"))) {
+            p.load(in);
+        }
+        CommandLine cl = new CommandLine(new Main());
+        for (String key : p.stringPropertyNames()) {
+            String[] parts = key.split("\\.", 3);
+            CommandLine.Model.OptionSpec o = cl.getSubcommands().get(parts[1]).getCommandSpec().findOption("--" + parts[2]);
+            assertEquals(p.getProperty(key).trim(), o.defaultValue(), key + " differs from the option's own default");
+        }
+        assertEquals(String.valueOf(shallownet.train.TrainingConfig.DEFAULT_SEED), p.getProperty("shallownet.train.seed"));
+        assertEquals(shallownet.train.Preset.SEED.toString(), p.getProperty("shallownet.train.preset").trim());
+    }
 }
