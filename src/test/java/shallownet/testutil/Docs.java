@@ -78,54 +78,76 @@ public final class Docs {
     }
 
     /**
-     * The fenced code blocks of the section under the heading {@code heading} of {@code relative}
-     * (up to the next heading of the same or a higher level), each without its fences and with the
-     * indentation of its opening fence removed (a block inside a list item is indented).
+     * The lines of the section under the heading {@code heading} of {@code relative}, up to the next
+     * heading of the same or a higher level (lines of code blocks that look like headings do not end it).
      */
-    public static List<String> codeBlocks(String relative, String heading) {
+    public static List<String> section(String relative, String heading) {
+        List<String> lines = new ArrayList<>();
         int level = -1;
-        List<String> blocks = new ArrayList<>();
-        StringBuilder block = null;
         boolean inFence = false;
-        String indent = "";
         for (String line : read(relative).split("\n", -1)) {
-            if (inFence) {
-                if (line.strip().equals("```")) {
-                    inFence = false;
-                    if (block != null) {
-                        blocks.add(block.toString());
-                        block = null;
-                    }
-                } else if (block != null) {
-                    block.append(line.startsWith(indent) ? line.substring(indent.length()) : line.strip()).append('\n');
-                }
-                continue;
-            }
             if (line.strip().startsWith("```")) {
-                inFence = true;
-                if (level > 0) {
-                    block = new StringBuilder();
-                    indent = line.substring(0, line.indexOf('`'));
-                }
-                continue;
+                inFence = !inFence;
             }
-            int h = headingLevel(line);
-            if (h > 0) {
-                if (level > 0 && h <= level) {
+            int h = inFence || line.strip().startsWith("```") ? 0 : headingLevel(line);
+            if (level > 0) {
+                if (h > 0 && h <= level) {
                     break;
                 }
-                if (level < 0 && line.substring(h + 1).strip().equals(heading)) {
-                    level = h;
-                }
+                lines.add(line);
+            } else if (h > 0 && line.substring(h + 1).strip().equals(heading)) {
+                level = h;
             }
         }
         if (level < 0) {
             throw new IllegalStateException(relative + ": no heading '" + heading + "'");
         }
+        return lines;
+    }
+
+    /**
+     * The fenced code blocks of the section under {@code heading} of {@code relative}, each without its
+     * fences and with the indentation of its opening fence removed (a block inside a list item is indented).
+     */
+    public static List<String> codeBlocks(String relative, String heading) {
+        List<String> blocks = new ArrayList<>();
+        StringBuilder block = null;
+        String indent = "";
+        for (String line : section(relative, heading)) {
+            if (block == null && line.strip().startsWith("```")) {
+                block = new StringBuilder();
+                indent = line.substring(0, line.indexOf('`'));
+            } else if (block != null && line.strip().equals("```")) {
+                blocks.add(block.toString());
+                block = null;
+            } else if (block != null) {
+                block.append(line.startsWith(indent) ? line.substring(indent.length()) : line.strip()).append('\n');
+            }
+        }
         if (blocks.isEmpty()) {
             throw new IllegalStateException(relative + ": no code block under '" + heading + "'");
         }
         return blocks;
+    }
+
+    /**
+     * The first column of the first table of the section under {@code heading} of {@code relative},
+     * one cell a row, header and separator rows left out.
+     */
+    public static List<String> firstColumn(String relative, String heading) {
+        List<String> cells = new ArrayList<>();
+        for (String line : section(relative, heading)) {
+            if (line.startsWith("|")) {
+                // "\|" inside a cell is a literal bar, not a column break
+                cells.add(line.substring(1).split("(?<!\\\\)\\|", 2)[0].strip());
+            } else if (!cells.isEmpty()) {
+                break;
+            }
+        }
+        if (cells.size() < 3) {
+            throw new IllegalStateException(relative + ": no table under '" + heading + "'");
+        }
+        return cells.subList(2, cells.size());
     }
 
     private static int headingLevel(String line) {
