@@ -231,7 +231,7 @@ class ClusterTest {
         double testError = localMeta.at("/metrics/test_error_pct").asDouble();
         assertTrue(out.contains(String.format("error %.2f %%", testError)), out);
 
-        // submit.sh handed the job to bin/spark-submit, as README says, ...
+        // submit.sh handed the job to bin/spark-submit, as docs/cluster.md says, ...
         List<String> given = Files.readAllLines(home.resolve("spark-submit-args.txt"));
         assertEquals(conf.resolve("spark-defaults.conf").toString(), given.get(given.indexOf("--properties-file") + 1));
         assertEquals(cluster.masterUrl(), given.get(given.indexOf("--master") + 1));

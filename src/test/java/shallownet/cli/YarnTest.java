@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import shallownet.testutil.AppJar;
+import shallownet.testutil.Docs;
 import shallownet.testutil.RealMnist;
 import shallownet.testutil.StandaloneCluster;
 import shallownet.testutil.YarnCluster;
@@ -56,7 +57,7 @@ class YarnTest {
     private static Path localModel;
     private static JsonNode localMeta;
     private static String hdfsModel;
-    /** Spark's jars as one archive on HDFS, as README says to set up scheduled runs (spark.yarn.archive). */
+    /** Spark's jars as one archive on HDFS, as docs/cluster.md says to set up scheduled runs (spark.yarn.archive). */
     private static String archive;
 
     @BeforeAll
@@ -72,11 +73,9 @@ class YarnTest {
             fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(RealMnist.gz(name).toString()),
                     new org.apache.hadoop.fs.Path("/mnist/" + name + ".gz"));
         }
-        // README: "jar --create --no-compress --file target/spark-jars.zip -C target/spark-home/jars ."
         Path zip = DIR.resolve("spark-jars.zip");
-        Process jar = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jar").toString(), "--create",
-                "--no-compress", "--file", zip.toString(), "-C", StandaloneCluster.sparkHome().resolve("jars").toString(),
-                ".").inheritIO().start();
+        Process jar = new ProcessBuilder(sparkJarsArchiveCommand(zip, StandaloneCluster.sparkHome().resolve("jars")))
+                .inheritIO().start();
         assertEquals(0, jar.waitFor(), "jar --create");
         fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(zip.toString()),
                 new org.apache.hadoop.fs.Path("/apps/spark/spark-jars-4.2.0.zip"));
@@ -292,6 +291,27 @@ class YarnTest {
         assertTrue(driver.contains("error: " + yarn.hdfsUri() + "/models/no-such-model"), driver);
         System.out.println("yarn test: a missing --model in cluster deploy mode: submit.sh exit " + exit
                 + ", YARN: final status FAILED, 'User application exited with status 2'");
+    }
+
+    /**
+     * The command of docs/cluster.md ("YARN") that packs Spark's jars into one archive for
+     * {@code spark.yarn.archive}, as written there, with this JDK's {@code jar} and the given paths
+     * in place of {@code target/spark-jars.zip} and {@code target/spark-home/jars}.
+     */
+    static List<String> sparkJarsArchiveCommand(Path zip, Path jars) {
+        String line = Docs.commandLine("docs/cluster.md", "YARN", "jar --create");
+        List<String> cmd = new ArrayList<>();
+        for (String word : line.replaceFirst("\\s+#.*", "").strip().split("\\s+")) {
+            cmd.add(switch (word) {
+                case "jar" -> Path.of(System.getProperty("java.home"), "bin", "jar").toString();
+                case "target/spark-jars.zip" -> zip.toString();
+                case "target/spark-home/jars" -> jars.toString();
+                default -> word;
+            });
+        }
+        assertTrue(cmd.contains(zip.toString()) && cmd.contains(jars.toString()),
+                "docs/cluster.md's archive command no longer names target/spark-jars.zip and target/spark-home/jars: " + line);
+        return cmd;
     }
 
     /** {@code ./submit.sh COMMAND --master yarn --deploy-mode MODE [resources] [recipe] ARGS}, as a user types it. */

@@ -1,9 +1,11 @@
 package shallownet.ml;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
@@ -19,16 +21,21 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import shallownet.data.SampleBlock;
+import shallownet.testutil.Docs;
 import shallownet.testutil.IdxFixtures;
+import shallownet.testutil.StandaloneCluster;
 import shallownet.testutil.SyntheticDigits;
 
-/** The README's Java example, verbatim (checked), run on small learnable IDX files. */
+/**
+ * The Spark ML example of docs/spark-ml.md ("A pipeline example", once the README's), verbatim (checked),
+ * run on small learnable IDX files.
+ */
 class ReadmeExampleTest {
 
     @TempDir
     Path tmp;
 
-    // README begin
+    // docs/spark-ml.md begin
     static double example(SparkSession spark, String dir, String modelDir) throws Exception {
         // features: the pixels 0..255 as a dense vector; label: the digit as a double
         Dataset<Row> train = IdxDataFrames.train(spark, dir, IdxDataFrames.Scaling.RAW);
@@ -55,7 +62,7 @@ class ReadmeExampleTest {
         System.out.println("test accuracy " + testAccuracy);
         return testAccuracy;
     }
-    // README end
+    // docs/spark-ml.md end
 
     @Test
     void theReadmeExampleRunsAndLearns() throws Exception {
@@ -72,14 +79,21 @@ class ReadmeExampleTest {
     }
 
     @Test
-    void theReadmeShowsThisCode() throws Exception {
-        Path project = Path.of(System.getProperty("shallownet.project.dir", "."));
+    void docsSparkMlShowsThisCode() throws Exception {
+        Path project = StandaloneCluster.projectDir();
         String source = Files.readString(project.resolve("src/test/java/shallownet/ml/ReadmeExampleTest.java"));
-        String code = source.substring(source.indexOf("// README begin\n") + 16, source.indexOf("    // README end"));
-        String readme = Files.readString(project.resolve("README.md"));
+        String begin = "    // docs/spark-ml.md begin\n";
+        String code = source.substring(source.indexOf(begin) + begin.length(), source.indexOf("    // docs/spark-ml.md end"));
         String shown = code.lines().map(l -> l.startsWith("    ") ? l.substring(4) : l)
                 .reduce("", (a, b) -> a + b + "\n");
-        assertTrue(readme.contains(shown), "README.md's Java example differs from ReadmeExampleTest.example:\n" + shown);
+        List<String> blocks = Docs.codeBlocks("docs/spark-ml.md", "A pipeline example");
+        assertEquals(1, blocks.size(), "one code block under 'A pipeline example'");
+        String block = blocks.get(0);
+        // the page shows the imports the method needs, then the method itself
+        assertTrue(block.endsWith("\n\n" + shown), "docs/spark-ml.md's Java example differs from ReadmeExampleTest.example:\n"
+                + shown + "\nthe page shows:\n" + block);
+        String imports = block.substring(0, block.length() - shown.length()).strip();
+        assertTrue(imports.lines().allMatch(l -> l.startsWith("import ") && l.endsWith(";")), imports);
     }
 
     private static void writeIdx(Path dir, String set, SampleBlock b) {
