@@ -116,6 +116,10 @@ public final class Benchmark {
         }
         SparkConf conf = new SparkConf().setAppName("shallownet benchmark").setMaster(master);
         loadProjectSparkDefaults(conf);
+        if (!master.startsWith("local")) {
+            // Executors of a cluster need this project's classes and the benchmark's own tasks.
+            conf.setJars(new String[] {benchJar().toString()});
+        }
         sc = new JavaSparkContext(conf);
         figures.put("spark", sc.version());
         try {
@@ -129,6 +133,9 @@ public final class Benchmark {
             test.count();
             if (runs("step")) {
                 floorAndStep();
+            }
+            if (runs("breakdown")) {
+                stepBreakdown();
             }
             if (runs("seed")) {
                 seedRecipe();
@@ -169,6 +176,30 @@ public final class Benchmark {
                 conf.set(key, p.getProperty(key).trim());
             }
         }
+    }
+
+    /** A jar of target/classes and target/test-classes, for the executors of a cluster. */
+    private static Path benchJar() throws java.io.IOException {
+        Path project = Path.of(System.getProperty("shallownet.project.dir", "."));
+        Path jar = project.resolve("target/bench/benchmark-classes.jar");
+        Files.createDirectories(jar.getParent());
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
+            java.util.Set<String> names = new java.util.HashSet<>();
+            for (String dir : new String[] {"target/classes", "target/test-classes"}) {
+                Path root = project.resolve(dir);
+                try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
+                    for (Path f : (Iterable<Path>) walk.filter(Files::isRegularFile).sorted()::iterator) {
+                        String name = root.relativize(f).toString().replace('\\', '/');
+                        if (names.add(name)) {
+                            out.putNextEntry(new java.util.jar.JarEntry(name));
+                            Files.copy(f, out);
+                            out.closeEntry();
+                        }
+                    }
+                }
+            }
+        }
+        return jar;
     }
 
     private static String mnistDir() {
@@ -228,31 +259,46 @@ public final class Benchmark {
         SparkBackend inTask = new SparkBackend(sc, SHAPE, train, trainFiles.count(), test).weightsInTask(true);
         int[] order = MinibatchOrder.permutation(1, 1, trainFiles.count());
         int steps = MinibatchOrder.steps(trainFiles.count(), 100);
-        for (int i = -warm; i < count; i++) {
-            long t0 = System.nanoTime();
-            train.count();
-            long t1 = System.nanoTime();
-            Broadcast<float[]> b = sc.broadcast(weights);
-            train.treeAggregate((float[]) null, (acc, block) -> acc != null ? acc : new float[b.value().length],
-                    Benchmark::addArrays, depth);
-            b.destroy();
-            long t2 = System.nanoTime();
-            broadcastRunJob(weights);
-            long t3 = System.nanoTime();
-            int l = Math.floorMod(i, steps);
-            int[] batch = Arrays.copyOfRange(order, l * 100, l * 100 + 100);
-            backend.gradientSum(weights, batch, "benchmark step");
-            long t4 = System.nanoTime();
-            inTask.gradientSum(weights, batch, "benchmark step, weights in the task");
-            long t5 = System.nanoTime();
-            if (i >= 0) {
-                bare[i] = t1 - t0;
-                bcastAgg[i] = t2 - t1;
-                bcastRunJob[i] = t3 - t2;
-                step[i] = t4 - t3;
-                kernel[i] = backend.lastKernelNanos();
-                rest[i] = step[i] - kernel[i];
-                stepInTask[i] = t5 - t4;
+        // In turns by blocks: BLOCK jobs of one kind back to back, then the next kind, so that each
+        // kind runs as a training loop runs its steps (after a job of its own kind) and load or GC
+        // still weighs on all kinds alike. One job of each kind in turns measured the step after a
+        // floor job, which paid for the floor's broadcast clean-up: 1.28 x against 0.89 x for the
+        // step of a real run against the same floor (quiet machine, same day).
+        final int block = 10;
+        for (int i0 = -warm; i0 < count; i0 += block) {
+            for (int kind = 0; kind < 5; kind++) {
+                for (int i = i0; i < Math.min(i0 + block, count); i++) {
+                    int l = Math.floorMod(i, steps);
+                    int[] batch = Arrays.copyOfRange(order, l * 100, l * 100 + 100);
+                    long t0 = System.nanoTime();
+                    switch (kind) {
+                        case 0 -> train.count();
+                        case 1 -> {
+                            Broadcast<float[]> b = sc.broadcast(weights);
+                            train.treeAggregate((float[]) null, (acc, blk) -> acc != null ? acc : new float[b.value().length],
+                                    Benchmark::addArrays, depth);
+                            b.destroy();
+                        }
+                        case 2 -> broadcastRunJob(weights);
+                        case 3 -> backend.gradientSum(weights, batch, "benchmark step");
+                        default -> inTask.gradientSum(weights, batch, "benchmark step, weights in the task");
+                    }
+                    long t = System.nanoTime() - t0;
+                    if (i < 0) {
+                        continue;
+                    }
+                    switch (kind) {
+                        case 0 -> bare[i] = t;
+                        case 1 -> bcastAgg[i] = t;
+                        case 2 -> bcastRunJob[i] = t;
+                        case 3 -> {
+                            step[i] = t;
+                            kernel[i] = backend.lastKernelNanos();
+                            rest[i] = t - kernel[i];
+                        }
+                        default -> stepInTask[i] = t;
+                    }
+                }
             }
         }
         double bareMs = median(bare);
@@ -274,6 +320,61 @@ public final class Benchmark {
                 median(rest), median(rest) / runJobMs), "");
         row("  the same step, weights inside the task (no broadcast)", String.format("%s = %.2f x broadcast step",
                 msp(stepInTask), median(stepInTask) / median(step)), "");
+    }
+
+    /**
+     * Where a step's time goes (Spark's task metrics, {@link StepBreakdown}), for the weights as a
+     * broadcast and inside the task: consecutive steps, the two variants in turns by blocks. On a
+     * standalone cluster ({@code --master spark://...}) this is the cluster step's breakdown.
+     */
+    private void stepBreakdown() throws Exception {
+        SparkBackend broadcast = new SparkBackend(sc, SHAPE, train, trainFiles.count(), test);
+        SparkBackend inTask = new SparkBackend(sc, SHAPE, train, trainFiles.count(), test).weightsInTask(true);
+        StepBreakdown[] listeners = {new StepBreakdown("breakdown: weights broadcast"),
+                new StepBreakdown("breakdown: weights in the task")};
+        for (StepBreakdown l : listeners) {
+            sc.sc().addSparkListener(l);
+        }
+        float[] weights = WeightInit.initShallow(SHAPE, 1);
+        int[] order = MinibatchOrder.permutation(1, 1, trainFiles.count());
+        int steps = MinibatchOrder.steps(trainFiles.count(), 100);
+        int warm = n(40, 20);
+        int perBlock = n(50, 20);
+        int blocks = 4;
+        double[] wall = new double[2];
+        double[] kernelMs = new double[2];
+        int[] counted = new int[2];
+        for (int b = -1; b < blocks; b++) {
+            for (int v = 0; v < 2; v++) {
+                SparkBackend backend = v == 0 ? broadcast : inTask;
+                for (int i = 0; i < (b < 0 ? warm : perBlock); i++) {
+                    int l = Math.floorMod(b * perBlock + i, steps);
+                    int[] batch = Arrays.copyOfRange(order, l * 100, l * 100 + 100);
+                    String description = (b < 0 ? "warm-up " : "") + (v == 0 ? "breakdown: weights broadcast"
+                            : "breakdown: weights in the task");
+                    long t0 = System.nanoTime();
+                    backend.gradientSum(weights, batch, description);
+                    long t = System.nanoTime() - t0;
+                    if (b >= 0) {
+                        wall[v] += t / 1e6;
+                        kernelMs[v] += backend.lastKernelNanos() / 1e6;
+                        counted[v]++;
+                    }
+                }
+            }
+        }
+        String where = sc.master().startsWith("local") ? sc.master() : "cluster " + sc.master();
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int v = 0; v < 2; v++) {
+            StepBreakdown.Parts parts = listeners[v].parts(sc.sc(), wall[v] / counted[v], kernelMs[v] / counted[v]);
+            out.put(v == 0 ? "weights_broadcast" : "weights_in_task", parts.asMap());
+            row("step breakdown, " + (v == 0 ? "weights broadcast" : "weights in the task") + " (" + where + ")",
+                    parts.oneLine(), "");
+        }
+        figures.put("step_breakdown", out);
+        for (StepBreakdown l : listeners) {
+            sc.sc().removeSparkListener(l);
+        }
     }
 
     /** The floor of a step's job: broadcast the weights, one gradient-sized partial per task, merged on the driver. */
