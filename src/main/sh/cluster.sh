@@ -2,9 +2,9 @@
 # A Spark standalone cluster on this machine, for tests and for trying the job without a cluster:
 # a Master and N Workers as separate JVMs on 127.0.0.1; the Workers launch executors as JVMs of
 # their own. Run through ./submit.sh cluster ... or directly:
-#   ./cluster.sh start [--workers N] [--worker-cores C] [--worker-memory M] [--dir DIR]
-#   ./cluster.sh status [--dir DIR]
-#   ./cluster.sh stop [--dir DIR]
+#   src/main/sh/cluster.sh start [--workers N] [--worker-cores C] [--worker-memory M] [--dir DIR]
+#   src/main/sh/cluster.sh status [--dir DIR]
+#   src/main/sh/cluster.sh stop [--dir DIR]
 # start waits until the Master is ALIVE and every Worker has registered, then prints the master
 # URL. Ports are chosen by the operating system (port 0) and read back from the logs, so two
 # clusters never collide. DIR (default target/cluster) holds master-url, pids (name and PID of
@@ -14,21 +14,24 @@
 # puts them there). Environment: SPARK_HOME, JAVA_HOME.
 set -euo pipefail
 
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+PROG=cluster
+# shellcheck source=src/main/sh/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
 
 action="${1:-}"; [[ $# -gt 0 ]] && shift
-dir="$HERE/target/cluster"; workers=2; worker_cores=1; worker_memory=1g
+dir="$ROOT/target/cluster"; workers=2; worker_cores=1; worker_memory=1g
 while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --dir) dir="$2"; shift 2 ;;
-    --workers) workers="$2"; shift 2 ;;
-    --worker-cores) worker_cores="$2"; shift 2 ;;
-    --worker-memory) worker_memory="$2"; shift 2 ;;
+  opt="${1%%=*}"
+  case "$opt" in
+    --dir) option_value "$@"; dir="$OPT_VALUE" ;;
+    --workers) option_value "$@"; check_count "$opt" "$OPT_VALUE"; workers="$OPT_VALUE" ;;
+    --worker-cores) option_value "$@"; check_count "$opt" "$OPT_VALUE"; worker_cores="$OPT_VALUE" ;;
+    --worker-memory) option_value "$@"; check_size "$opt" "$OPT_VALUE"; worker_memory="$OPT_VALUE" ;;
     *) echo "cluster: unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
+  shift "$OPT_WORDS"
 done
 
 # A PID of ours is alive only if it still runs a Spark class (a reused PID is someone else's).
@@ -97,25 +100,24 @@ start() {
   for p in $(daemon_pids); do
     if is_spark "$p"; then echo "cluster: already running (PID $p, $dir/pids); stop it first" >&2; exit 1; fi
   done
-  export SPARK_HOME="${SPARK_HOME:-$HERE/target/spark-home}"
+  export SPARK_HOME="${SPARK_HOME:-$ROOT/target/spark-home}"
   if ! ls "$SPARK_HOME"/jars/spark-core_*.jar >/dev/null 2>&1; then
     echo "cluster: no Spark jars in $SPARK_HOME/jars; run 'mvn process-test-resources' or set SPARK_HOME" >&2
     exit 1
   fi
   # The Worker builds executor command lines with Spark's launcher, which needs these.
-  export SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_IP=127.0.0.1
+  export SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_IP="$LOOPBACK"
   # Executors' scratch space and the Workers' work directories stay inside $dir.
   export SPARK_LOCAL_DIRS="$dir/local"
   mkdir -p "$dir" "$SPARK_LOCAL_DIRS"
   rm -f "$dir/pids" "$dir/master-url"
-  local opts; opts="$(cat "$HERE/conf/java-module-options") -Xmx512m -Dspark.master.rest.enabled=false"
-  local cp="$SPARK_HOME/jars/*"
+  local opts=("${MODULE_OPTS[@]}" -Xmx512m -Dspark.master.rest.enabled=false)
+  local cp; cp="$(spark_classpath)"
   # If start fails half-way, what did start is stopped again.
   trap 'stop >/dev/null' ERR
 
-  # shellcheck disable=SC2086
-  "$JAVA" $opts -cp "$cp" org.apache.spark.deploy.master.Master \
-    --host 127.0.0.1 --port 0 --webui-port 0 </dev/null >"$dir/master.log" 2>&1 &
+  "$JAVA" "${opts[@]}" -cp "$cp" org.apache.spark.deploy.master.Master \
+    --host "$LOOPBACK" --port 0 --webui-port 0 </dev/null >"$dir/master.log" 2>&1 &
   local master_pid=$!
   echo "master $master_pid" >>"$dir/pids"
   local url
@@ -125,9 +127,8 @@ start() {
 
   local w pid
   for ((w = 1; w <= workers; w++)); do
-    # shellcheck disable=SC2086
-    "$JAVA" $opts -cp "$cp" org.apache.spark.deploy.worker.Worker \
-      --host 127.0.0.1 --port 0 --webui-port 0 --cores "$worker_cores" --memory "$worker_memory" \
+    "$JAVA" "${opts[@]}" -cp "$cp" org.apache.spark.deploy.worker.Worker \
+      --host "$LOOPBACK" --port 0 --webui-port 0 --cores "$worker_cores" --memory "$worker_memory" \
       --work-dir "$dir/work-$w" "$url" </dev/null >"$dir/worker-$w.log" 2>&1 &
     pid=$!
     echo "worker-$w $pid" >>"$dir/pids"
