@@ -10,7 +10,7 @@
 # clusters never collide. DIR (default target/cluster) holds master-url, pids (name and PID of
 # each daemon), the daemons' logs and the Workers' work directories (executor logs).
 # stop ends the daemons and their executors by PID (TERM, then KILL after 10 s).
-# Spark's jars come from $SPARK_HOME/jars, else target/spark-home/jars (mvn process-test-resources
+# Spark's jars come from $SPARK_HOME/jars, else target/spark-home/jars (mvn -DskipTests package
 # puts them there). Environment: SPARK_HOME, JAVA_HOME.
 set -euo pipefail
 
@@ -102,7 +102,7 @@ start() {
   done
   export SPARK_HOME="${SPARK_HOME:-$ROOT/target/spark-home}"
   if ! ls "$SPARK_HOME"/jars/spark-core_*.jar >/dev/null 2>&1; then
-    echo "cluster: no Spark jars in $SPARK_HOME/jars; run 'mvn process-test-resources' or set SPARK_HOME" >&2
+    echo "cluster: no Spark jars in $SPARK_HOME/jars; run 'mvn -DskipTests package' or set SPARK_HOME" >&2
     exit 1
   fi
   # The Worker builds executor command lines with Spark's launcher, which needs these.

@@ -11,11 +11,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import shallownet.model.ModelFiles;
 import shallownet.testutil.CountingFileSystem;
+import shallownet.testutil.ExpectedLog;
 import shallownet.testutil.IdxFixtures;
 
 /**
@@ -42,7 +44,13 @@ class SpillTest {
 
         Run fits = train(data, tmp.resolve("fits"), null);
         assertTrue(fits.imageOpens < 10, "opens when the data fits: " + fits.imageOpens);
-        Run spills = train(data, tmp.resolve("spills"), 3L << 20); // 3 MiB of storage: one partition fits
+        Run spills;
+        // Spark warns of each block it puts on disk: expected here, so asserted rather than printed.
+        try (ExpectedLog sparkLog = ExpectedLog.of("org.apache.spark.storage")) {
+            spills = train(data, tmp.resolve("spills"), 3L << 20); // 3 MiB of storage: one partition fits
+            assertFalse(sparkLog.find(Level.WARN, "to disk instead").isEmpty(), "Spark's spill warnings: "
+                    + sparkLog.lines());
+        }
 
         String fitsLine = fits.cacheLine();
         assertTrue(fitsLine.contains("nothing on disk"), fitsLine);

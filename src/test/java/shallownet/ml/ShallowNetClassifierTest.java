@@ -2,6 +2,7 @@ package shallownet.ml;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.apache.logging.log4j.Level;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
@@ -28,6 +30,7 @@ import shallownet.data.SampleBlock;
 import shallownet.idx.LabeledIdxFiles;
 import shallownet.net.NetworkShape;
 import shallownet.net.WeightInit;
+import shallownet.testutil.ExpectedLog;
 import shallownet.testutil.IdxFixtures;
 import shallownet.train.SparkBackend;
 import shallownet.train.Trainer;
@@ -209,25 +212,35 @@ class ShallowNetClassifierTest {
 
     @Test
     void labelsThatAreNotClassIndicesAreRefusedWithTheRow() {
-        List<Row> rows = List.of(RowFactory.create(Vectors.dense(1, 2), 0.0), RowFactory.create(Vectors.dense(3, 4), 1.5));
-        Dataset<Row> df = spark.createDataFrame(rows, IdxDataFrames.SCHEMA).coalesce(1);
-        // Spark's own check (counting the classes) is the first to see it.
-        Exception e = assertThrows(Exception.class, () -> new ShallowNetClassifier().fit(df));
-        assertTrue(rootMessage(e).contains("Labels MUST be Integers, but got 1.5"), rootMessage(e));
+        // Each refusal fails a Spark task first: Spark logs it (ERROR with the stack trace) before
+        // the job fails; kept here and asserted instead of filling the build log.
+        try (ExpectedLog sparkLog = ExpectedLog.of("org.apache.spark")) {
+            List<Row> rows = List.of(RowFactory.create(Vectors.dense(1, 2), 0.0), RowFactory.create(Vectors.dense(3, 4), 1.5));
+            Dataset<Row> df = spark.createDataFrame(rows, IdxDataFrames.SCHEMA).coalesce(1);
+            // Spark's own check (counting the classes) is the first to see it.
+            Exception e = assertThrows(Exception.class, () -> new ShallowNetClassifier().fit(df));
+            assertTrue(rootMessage(e).contains("Labels MUST be Integers, but got 1.5"), rootMessage(e));
 
-        // Labels beyond the classes that the column's metadata declares: this project's check.
-        org.apache.spark.sql.types.Metadata twoClasses = org.apache.spark.ml.attribute.NominalAttribute.defaultAttr()
-                .withNumValues(2).toMetadata();
-        List<Row> three = List.of(RowFactory.create(Vectors.dense(1, 2), 0.0), RowFactory.create(Vectors.dense(3, 4), 2.0));
-        Dataset<Row> df3 = spark.createDataFrame(three, IdxDataFrames.SCHEMA).coalesce(1);
-        Dataset<Row> declared = df3.withColumn("label", df3.col("label").as("label", twoClasses));
-        Exception e3 = assertThrows(Exception.class, () -> new ShallowNetClassifier().fit(declared));
-        assertTrue(rootMessage(e3).contains("row 1: label 2.0 is not a class index in 0..1"), rootMessage(e3));
+            // Labels beyond the classes that the column's metadata declares: this project's check.
+            org.apache.spark.sql.types.Metadata twoClasses = org.apache.spark.ml.attribute.NominalAttribute.defaultAttr()
+                    .withNumValues(2).toMetadata();
+            List<Row> three = List.of(RowFactory.create(Vectors.dense(1, 2), 0.0), RowFactory.create(Vectors.dense(3, 4), 2.0));
+            Dataset<Row> df3 = spark.createDataFrame(three, IdxDataFrames.SCHEMA).coalesce(1);
+            Dataset<Row> declared = df3.withColumn("label", df3.col("label").as("label", twoClasses));
+            Exception e3 = assertThrows(Exception.class, () -> new ShallowNetClassifier().fit(declared));
+            assertTrue(rootMessage(e3).contains("row 1: label 2.0 is not a class index in 0..1"), rootMessage(e3));
 
-        List<Row> ragged = List.of(RowFactory.create(Vectors.dense(1, 2), 0.0), RowFactory.create(Vectors.dense(3), 1.0));
-        Dataset<Row> df2 = spark.createDataFrame(ragged, IdxDataFrames.SCHEMA).coalesce(1);
-        Exception e2 = assertThrows(Exception.class, () -> new ShallowNetClassifier().fit(df2));
-        assertTrue(rootMessage(e2).contains("row 1: feature vector of size 1, expected 2"), rootMessage(e2));
+            List<Row> ragged = List.of(RowFactory.create(Vectors.dense(1, 2), 0.0), RowFactory.create(Vectors.dense(3), 1.0));
+            Dataset<Row> df2 = spark.createDataFrame(ragged, IdxDataFrames.SCHEMA).coalesce(1);
+            Exception e2 = assertThrows(Exception.class, () -> new ShallowNetClassifier().fit(df2));
+            assertTrue(rootMessage(e2).contains("row 1: feature vector of size 1, expected 2"), rootMessage(e2));
+
+            for (String refused : List.of("Labels MUST be Integers, but got 1.5", "row 1: label 2.0 is not a class index",
+                    "row 1: feature vector of size 1, expected 2")) {
+                assertFalse(sparkLog.find(Level.ERROR, refused).isEmpty(),
+                        "Spark logged the failed task: " + refused + " in " + sparkLog.lines());
+            }
+        }
     }
 
     private static String rootMessage(Throwable t) {

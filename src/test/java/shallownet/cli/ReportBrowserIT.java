@@ -26,7 +26,7 @@ import shallownet.testutil.RealMnist;
  * saved model, that the console stayed clean, and saves a full-page screenshot under
  * {@code target/report-screenshots/}.
  */
-class ReportBrowserTest {
+class ReportBrowserIT {
 
     private static final Path SCREENSHOTS = Path.of(System.getProperty("shallownet.project.dir", "."), "target",
             "report-screenshots");

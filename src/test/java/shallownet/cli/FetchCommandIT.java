@@ -23,7 +23,7 @@ import shallownet.testutil.LoopbackMirror;
  * only ({@code --mirror}, {@code --no-npm}): success prints the verified directory and exits 0;
  * a failure exits 1 with one {@code error:} line naming what could not be fetched.
  */
-class FetchCommandTest {
+class FetchCommandIT {
 
     private static final List<String> NAMES = List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
             "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");

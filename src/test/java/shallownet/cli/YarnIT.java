@@ -46,7 +46,7 @@ import shallownet.testutil.YarnCluster;
  * resumes {@code retrain} from its last checkpoint.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class YarnTest {
+class YarnIT {
 
     private static final Path DIR = StandaloneCluster.projectDir().resolve("target/yarn-test");
     private static final String[] RECIPE = {"--partitions", "4", "--epochs", "1", "--eval-every", "0", "--seed", "1"};
@@ -63,7 +63,7 @@ class YarnTest {
     @BeforeAll
     static void startYarnAndTrainTheReference() throws Exception {
         String mnist = RealMnist.dir();
-        ClusterTest.deleteRecursively(DIR);
+        ClusterIT.deleteRecursively(DIR);
         Files.createDirectories(DIR);
         appJar = AppJar.build(DIR.resolve("shallownet-app.jar"));
         yarn = YarnCluster.start(DIR.resolve("cluster"), 2);
@@ -106,7 +106,7 @@ class YarnTest {
         Path log = DIR.resolve("train-cluster-mode.log");
         Process p = start(submitCommand("train", "cluster", "--name", "shallownet-yarn-test", "--queue", "default",
                 "--data", yarn.hdfsUri() + "/mnist", "--model-out", hdfsModel), log);
-        int exit = ClusterTest.finish(p, 900, "train in cluster deploy mode");
+        int exit = ClusterIT.finish(p, 900, "train in cluster deploy mode");
         String client = Files.readString(log, StandardCharsets.UTF_8);
         String app = applicationId(client);
         String driver = yarn.containerOutput(app);
@@ -114,12 +114,12 @@ class YarnTest {
         assertTrue(client.contains("final status: SUCCEEDED"), client);
 
         FileSystem fs = yarn.fs();
-        JsonNode meta = new ObjectMapper().readTree(ClusterTest.read(fs, hdfsModel + "/model.json"));
+        JsonNode meta = new ObjectMapper().readTree(ClusterIT.read(fs, hdfsModel + "/model.json"));
         assertEquals("yarn", meta.at("/training/master").asText());
         assertEquals(app, meta.at("/training/spark_application_id").asText(), "the YARN application id is recorded");
         assertEquals("1", meta.at("/training/spark_application_attempt").asText());
         assertTrue(driver.contains("(yarn, application " + app + " attempt 1)"), driver);
-        ClusterTest.compareWeights(ClusterTest.read(fs, hdfsModel + "/weights.bin"),
+        ClusterIT.compareWeights(ClusterIT.read(fs, hdfsModel + "/weights.bin"),
                 Files.readAllBytes(localModel.resolve("weights.bin")), "YARN cluster mode vs local[2]");
         System.out.printf("yarn test: train in cluster deploy mode (%s): step median %.2f ms vs %.2f ms in local[2]; "
                         + "training %.1f s%n", app, meta.at("/metrics/step_median_ms").asDouble(),
@@ -135,7 +135,7 @@ class YarnTest {
         Process p = start(submitCommand("train", "client", "--conf", "spark.yarn.archive=" + archive,
                 "--data", "/mnist", "--model-out", model), log);
         try {
-            ClusterTest.waitFor(p, log, "shallownet: initial ", 600);
+            ClusterIT.waitFor(p, log, "shallownet: initial ", 600);
             String app = applicationId(Files.readString(log, StandardCharsets.UTF_8));
             Set<Long> before = new HashSet<>();
             for (int i = 0; i < 600 && before.size() < 2; i++) {
@@ -159,12 +159,12 @@ class YarnTest {
                 Thread.sleep(100);
             }
             double relaunch = (System.nanoTime() - killedAt) / 1e9;
-            int exit = ClusterTest.finish(p, 900, "train with an executor killed");
+            int exit = ClusterIT.finish(p, 900, "train with an executor killed");
             String out = Files.readString(log, StandardCharsets.UTF_8);
             assertEquals(0, exit, out);
             assertTrue(out.contains("epoch   1/1"), out);
             assertTrue(out.contains("Lost executor") || out.contains("lost executor"), out);
-            ClusterTest.compareWeights(ClusterTest.read(yarn.fs(), yarn.hdfsUri() + model + "/weights.bin"),
+            ClusterIT.compareWeights(ClusterIT.read(yarn.fs(), yarn.hdfsUri() + model + "/weights.bin"),
                     Files.readAllBytes(localModel.resolve("weights.bin")), "YARN, executor killed vs local[2]");
             System.out.printf("yarn test: executor container PID %d killed mid-epoch (client deploy mode); "
                     + "replacement %s%n", victim, replacement == null ? "not needed before the end"
@@ -223,7 +223,7 @@ class YarnTest {
                 }
                 Thread.sleep(100);
             }
-            int exit = ClusterTest.finish(p, 900, "retrain with the driver killed");
+            int exit = ClusterIT.finish(p, 900, "retrain with the driver killed");
             String client = Files.readString(log, StandardCharsets.UTF_8);
             String driver = yarn.containerOutput(app);
             assertEquals(0, exit, client + driver);
@@ -233,13 +233,13 @@ class YarnTest {
             assertTrue(driver.contains("attempt 1 of " + app), driver);
             assertTrue(driver.contains("resuming from the checkpoint after step " + checkpoint), driver);
 
-            ClusterTest.compareWeights(ClusterTest.read(fs, store + "/versions/000001/weights.bin"),
+            ClusterIT.compareWeights(ClusterIT.read(fs, store + "/versions/000001/weights.bin"),
                     Files.readAllBytes(localStore.resolve("versions/000001/weights.bin")),
                     "YARN driver killed, resumed by attempt 2 vs uninterrupted local[2]");
-            assertEquals("000001", new String(ClusterTest.read(fs, store + "/CURRENT"), StandardCharsets.UTF_8).trim());
-            assertEquals(1, lines(ClusterTest.read(fs, store + "/promotions.jsonl")).size(), "promoted once");
+            assertEquals("000001", new String(ClusterIT.read(fs, store + "/CURRENT"), StandardCharsets.UTF_8).trim());
+            assertEquals(1, lines(ClusterIT.read(fs, store + "/promotions.jsonl")).size(), "promoted once");
             assertFalse(fs.exists(new org.apache.hadoop.fs.Path(store + "/versions/000002")), "one version");
-            List<String> history = lines(ClusterTest.read(fs, store + "/history.jsonl"));
+            List<String> history = lines(ClusterIT.read(fs, store + "/history.jsonl"));
             JsonNode last = new ObjectMapper().readTree(history.get(history.size() - 1));
             assertEquals(app, last.path("spark_application_id").asText(), history.toString());
             assertEquals("2", last.path("spark_application_attempt").asText(), history.toString());
@@ -258,7 +258,7 @@ class YarnTest {
     void evaluatesOnYarnReadingTheModelBackFromHdfs() throws Exception {
         assertNotNull(hdfsModel, "the cluster-mode model of the first test");
         Path log = DIR.resolve("evaluate.log");
-        int exit = ClusterTest.finish(start(submitCommand("evaluate", "client", "--conf", "spark.yarn.archive=" + archive,
+        int exit = ClusterIT.finish(start(submitCommand("evaluate", "client", "--conf", "spark.yarn.archive=" + archive,
                 "--model", hdfsModel, "--data",
                 yarn.hdfsUri() + "/mnist"), log), 600, "evaluate on YARN");
         String out = Files.readString(log, StandardCharsets.UTF_8);
@@ -278,7 +278,7 @@ class YarnTest {
     @Order(5)
     void aFailureInClusterDeployModeIsAFailedApplicationWithTheJobsExitCode() throws Exception {
         Path log = DIR.resolve("bad-input-cluster-mode.log");
-        int exit = ClusterTest.finish(start(submitCommand("evaluate", "cluster", "--conf", "spark.yarn.archive=" + archive,
+        int exit = ClusterIT.finish(start(submitCommand("evaluate", "cluster", "--conf", "spark.yarn.archive=" + archive,
                 "--conf", "spark.yarn.maxAppAttempts=1",
                 "--model", yarn.hdfsUri() + "/models/no-such-model", "--data", yarn.hdfsUri() + "/mnist"), log),
                 600, "evaluate a missing model in cluster deploy mode");

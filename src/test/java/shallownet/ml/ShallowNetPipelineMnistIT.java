@@ -29,7 +29,7 @@ import shallownet.testutil.RealMnist;
  * ShallowNetClassifier, tuned by CrossValidator over a 2x2 grid with 2 folds, judged by
  * MulticlassClassificationEvaluator on held-out digits, then saved and loaded.
  */
-class ShallowNetPipelineMnistTest {
+class ShallowNetPipelineMnistIT {
 
     private static SparkSession spark;
 
@@ -38,7 +38,7 @@ class ShallowNetPipelineMnistTest {
 
     @BeforeAll
     static void start() {
-        spark = MlSpark.start("ShallowNetPipelineMnistTest");
+        spark = MlSpark.start("ShallowNetPipelineMnistIT");
     }
 
     @AfterAll

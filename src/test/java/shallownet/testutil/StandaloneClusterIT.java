@@ -14,7 +14,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
 
 /** The cluster fixture leaves no process behind, even when the test using it fails. */
-class StandaloneClusterTest {
+class StandaloneClusterIT {
 
     @Test
     void aTestFailingWhileTheClusterRunsAnExecutorLeavesNoProcessBehind() throws Exception {

@@ -26,7 +26,7 @@ import shallownet.testutil.RealMnist;
  * B=100, lr 0.05, seed 1) on the full real MNIST, read with the notebook's scaling, its test error
  * matches the command line's {@code train} within 0.3 points. One run of each, on local[2].
  */
-class SparkMlMatchesCliTest {
+class SparkMlMatchesCliIT {
 
     @TempDir
     Path tmp;
@@ -43,7 +43,7 @@ class SparkMlMatchesCliTest {
         JsonNode last = new ObjectMapper().readTree(lines.get(lines.size() - 1));
         double cliTestError = last.get("test_error_pct").asDouble();
 
-        SparkSession spark = SparkSession.builder().master("local[2]").appName("SparkMlMatchesCliTest")
+        SparkSession spark = SparkSession.builder().master("local[2]").appName("SparkMlMatchesCliIT")
                 .config("spark.ui.enabled", "false")
                 .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer").getOrCreate();
         try {

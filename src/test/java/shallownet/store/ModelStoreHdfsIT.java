@@ -29,7 +29,7 @@ import shallownet.train.TrainingState;
  * file system are the replacement of CURRENT (FileContext rename with OVERWRITE), the exclusive
  * create of the lock and its heartbeat (setTimes), and directory renames of versions and checkpoints.
  */
-class ModelStoreHdfsTest {
+class ModelStoreHdfsIT {
 
     private static final NetworkShape SHAPE = new NetworkShape(16, 4, 3);
 

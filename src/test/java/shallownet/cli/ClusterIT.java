@@ -43,7 +43,7 @@ import shallownet.testutil.StandaloneCluster;
  * recipe in {@code local[2]} with the same partitions: the seed recipe, one epoch.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ClusterTest {
+class ClusterIT {
 
     private static final Path DIR = StandaloneCluster.projectDir().resolve("target/cluster-test");
     // Four partitions on two single-core executors: the partial gradients reach the driver in an

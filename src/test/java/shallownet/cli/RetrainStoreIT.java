@@ -25,7 +25,7 @@ import shallownet.testutil.MnistSlice;
  * training and 500 test digits of real MNIST: the quality gate, the divergence guard, the
  * promotion history and rollback, bitwise reproducibility.
  */
-class RetrainStoreTest {
+class RetrainStoreIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -41,7 +41,7 @@ class RetrainStoreTest {
     @BeforeAll
     static void slice() {
         savedUi = System.setProperty("spark.ui.enabled", "false");
-        LoggerFactory.getLogger(RetrainStoreTest.class).debug("logging initialised");
+        LoggerFactory.getLogger(RetrainStoreIT.class).debug("logging initialised");
         data = MnistSlice.write(shared.resolve("mnist-2000"), 2000, 500);
     }
 

@@ -30,7 +30,7 @@ import shallownet.testutil.StandaloneCluster;
  * directory holding only what the user put there. The caps and deadline are made small through the
  * documented system properties ({@code SHALLOWNET_JAVA_OPTS}) to keep the tests fast.
  */
-class FetchProcessTest {
+class FetchProcessIT {
 
     @TempDir
     static Path shared;

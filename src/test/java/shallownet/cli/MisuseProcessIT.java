@@ -33,7 +33,7 @@ import shallownet.testutil.StandaloneCluster;
  * shutdown noise, leaves the model it would have replaced as it was and writes nothing else;
  * SIGTERM in a {@code retrain} records a one-line reason in the store's history.
  */
-class MisuseProcessTest {
+class MisuseProcessIT {
 
     /** The JVM's own notice on every start (the vector module), not the command's output. */
     private static final String JVM_NOTICE = "WARNING: Using incubator modules";

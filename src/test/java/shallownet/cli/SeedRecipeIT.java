@@ -18,7 +18,7 @@ import shallownet.testutil.RealMnist;
  * The notebook's Q20/Q21 run end to end through the command line on real MNIST: minibatch SGD,
  * B=100, gamma=0.05, 5 epochs, with the corrected test-set normalisation.
  */
-class SeedRecipeTest {
+class SeedRecipeIT {
 
     @TempDir
     Path tmp;
