@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The archive command of docs/cluster.md, read from the page as {@link YarnTest} reads it, run on
- * a small directory: what YarnTest then uploads as {@code spark.yarn.archive}, in seconds.
+ * The archive command of docs/cluster.md, read from the page as {@link YarnIT} reads it, run on
+ * a small directory: what YarnIT then uploads as {@code spark.yarn.archive}, in seconds.
  */
 class ClusterDocsTest {
 
@@ -28,7 +28,7 @@ class ClusterDocsTest {
         Files.write(jars.resolve("b.jar"), new byte[] {1, 2, 3});
         Path zip = tmp.resolve("spark-jars.zip");
 
-        Process jar = new ProcessBuilder(YarnTest.sparkJarsArchiveCommand(zip, jars)).redirectErrorStream(true).start();
+        Process jar = new ProcessBuilder(YarnIT.sparkJarsArchiveCommand(zip, jars)).redirectErrorStream(true).start();
         String out = new String(jar.getInputStream().readAllBytes());
         assertEquals(0, jar.waitFor(), out);
 

@@ -26,7 +26,7 @@ import shallownet.testutil.StandaloneCluster;
  * through SparkSubmit directly and through a SPARK_HOME's {@code bin/spark-submit}, and a standalone
  * cluster's start, status and stop.
  */
-class ScriptPathsTest {
+class ScriptPathsIT {
 
     @TempDir
     static Path tmp;
