@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import shallownet.testutil.IdxFixtures;
 import shallownet.testutil.MnistSlice;
+import shallownet.testutil.StandaloneCluster;
 
 /**
  * {@code retrain} as the scheduler runs it, in separate JVMs (the test's classpath and module
@@ -59,6 +60,9 @@ class RetrainProcessIT {
                 cmd.add(a);
             }
         }
+        // The product's logging, as submit.sh gives it (its INFO lines are what this test reads),
+        // not the test console's, which shows warnings only.
+        cmd.add("-Dlog4j2.configurationFile=" + StandaloneCluster.projectDir().resolve("conf/log4j2.properties").toUri());
         cmd.addAll(List.of("-Xmx1g", "-Dspark.ui.enabled=false", "-cp", System.getProperty("java.class.path"),
                 "shallownet.cli.Main", "retrain", "--store", store.toString(), "--data", data.toString(),
                 "--master", "local[2]"));
