@@ -286,7 +286,7 @@ final class RetrainCommand implements Callable<Integer> {
             verdict = gate.judge(candidateError, championError);
             info("run {} already wrote version {}; judging it", id, ModelStore.name(version));
         } else {
-            Optional<TrainingState> resume = run.latest(m -> LOG.warn(m));
+            Optional<TrainingState> resume = run.latest(SettingFlags::flag, m -> LOG.warn(m));
             resume.ifPresent(s -> info("resuming from the checkpoint after step {} (epoch {}, step {})",
                     s.stepsDone(), s.epoch(), s.nextStep() + 1));
             try {
