@@ -300,7 +300,7 @@ final class RetrainCommand implements Callable<Integer> {
                         });
             } catch (DivergedException e) {
                 summary.put("status", "diverged");
-                summary.put("error", e.getMessage());
+                summary.put("error", e.message(SettingFlags::flag));
                 summary.put("exit_code", ExitCode.DIVERGED.code());
                 summary.put("promoted", false);
                 finish(store, summary, started, ExitCode.DIVERGED.code());
