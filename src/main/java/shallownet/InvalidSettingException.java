@@ -13,40 +13,29 @@ public class InvalidSettingException extends IllegalArgumentException {
 
     private static final long serialVersionUID = 1L;
 
-    private final String template;
-    private final List<String> settings;
+    private final SettingWords words;
 
     /**
      * @param template the message with one {@code {}} per setting named, in order
      * @param settings the core's names of the settings, e.g. {@code learningRate}
      */
     public InvalidSettingException(String template, String... settings) {
-        super(render(template, List.of(settings), UnaryOperator.identity()));
-        this.template = template;
-        this.settings = List.of(settings);
+        this(SettingWords.template(template, List.of(settings)));
+    }
+
+    /** A message of text and {@link SettingWords.Setting}s. */
+    public InvalidSettingException(SettingWords words) {
+        super(words.toString());
+        this.words = words;
     }
 
     /** The settings the message names, in the core's words. */
     public List<String> settings() {
-        return settings;
+        return words.settings();
     }
 
     /** The message with each setting named by {@code name} (e.g. the command line's flag). */
     public String message(UnaryOperator<String> name) {
-        return render(template, settings, name);
-    }
-
-    private static String render(String template, List<String> settings, UnaryOperator<String> name) {
-        StringBuilder b = new StringBuilder();
-        int from = 0;
-        for (String s : settings) {
-            int at = template.indexOf("{}", from);
-            if (at < 0) {
-                break;
-            }
-            b.append(template, from, at).append(name.apply(s));
-            from = at + 2;
-        }
-        return b.append(template.substring(from)).toString();
+        return words.render(name);
     }
 }

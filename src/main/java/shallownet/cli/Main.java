@@ -109,7 +109,7 @@ public final class Main {
         }
         CommandFailure failure = commandFailure(e);
         if (failure != null) {
-            return "error: " + firstLine(failure.getMessage()) + hint(failure);
+            return "error: " + firstLine(failure.message(SettingFlags::flag)) + hint(failure);
         }
         return "error: " + firstLine(String.valueOf(e)) + (verbose ? "" : " (run with --verbose for the stack trace)");
     }
@@ -151,7 +151,10 @@ public final class Main {
             if (t instanceof InvalidSettingException invalid && t == e) {
                 return SettingFlags.message(invalid);
             }
-            if (t instanceof BadInputException || t instanceof IllegalArgumentException && t == e) {
+            if (t instanceof BadInputException bad) {
+                return bad.message(SettingFlags::flag);
+            }
+            if (t instanceof IllegalArgumentException && t == e) {
                 return t.getMessage();
             }
             String m = t.getMessage();

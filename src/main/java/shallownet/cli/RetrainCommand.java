@@ -286,7 +286,7 @@ final class RetrainCommand implements Callable<Integer> {
             verdict = gate.judge(candidateError, championError);
             info("run {} already wrote version {}; judging it", id, ModelStore.name(version));
         } else {
-            Optional<TrainingState> resume = run.latest(m -> LOG.warn(m));
+            Optional<TrainingState> resume = run.latest(SettingFlags::flag, m -> LOG.warn(m));
             resume.ifPresent(s -> info("resuming from the checkpoint after step {} (epoch {}, step {})",
                     s.stepsDone(), s.epoch(), s.nextStep() + 1));
             try {
@@ -300,7 +300,7 @@ final class RetrainCommand implements Callable<Integer> {
                         });
             } catch (DivergedException e) {
                 summary.put("status", "diverged");
-                summary.put("error", e.getMessage());
+                summary.put("error", e.message(SettingFlags::flag));
                 summary.put("exit_code", ExitCode.DIVERGED.code());
                 summary.put("promoted", false);
                 finish(store, summary, started, ExitCode.DIVERGED.code());

@@ -25,6 +25,8 @@ import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
+import shallownet.InvalidSettingException;
+import shallownet.SettingWords;
 import shallownet.idx.DataDirectory;
 
 /**
@@ -126,11 +128,13 @@ public final class MnistFetcher {
         try {
             uri = new URI(mirror);
         } catch (java.net.URISyntaxException e) {
-            throw new IllegalArgumentException("--mirror " + mirror + ": not a valid URL (" + e.getReason() + ")");
+            throw new InvalidSettingException(SettingWords.of(SettingWords.setting("mirror"), " " + mirror
+                    + ": not a valid URL (" + e.getReason() + ")"));
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-            throw new IllegalArgumentException("--mirror " + mirror + ": only http:// and https:// URLs with a host are supported");
+            throw new InvalidSettingException(SettingWords.of(SettingWords.setting("mirror"), " " + mirror
+                    + ": only http:// and https:// URLs with a host are supported"));
         }
     }
 

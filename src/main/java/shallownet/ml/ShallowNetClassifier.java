@@ -30,6 +30,7 @@ import shallownet.train.MemoryEstimate;
 import shallownet.train.SparkBackend;
 import shallownet.train.Trainer;
 import shallownet.train.TrainingConfig;
+import shallownet.BadInputException;
 import shallownet.InvalidSettingException;
 
 /**
@@ -283,6 +284,10 @@ public final class ShallowNetClassifier
         }
     }
 
+    /** Spark's configuration keys for the core's memory settings. */
+    private static final java.util.Map<String, String> SPARK_KEYS = java.util.Map.of(
+            "driverMemory", "spark.driver.memory", "executorMemory", "spark.executor.memory");
+
     /** The params of settings whose core name differs. */
     private static final java.util.Map<String, String> PARAM_NAMES = java.util.Map.of("hidden", "hiddenSize",
             "decay", "lrDecay", "stepEpochs", "lrStepEpochs", "schedule", "lrSchedule");
@@ -303,9 +308,14 @@ public final class ShallowNetClassifier
         // Before caching the data: a network that cannot fit fails now, with the estimate (the
         // sample count is not known yet; 0 counts no minibatch, a lower bound still).
         org.apache.spark.SparkConf conf = sc.getConf();
-        MemoryEstimate.of(inputs, config.hidden(), classes, config, 0).check(MemoryEstimate.Budget.of(sc.master(),
-                conf.get("spark.executor.memory", null), conf.get("spark.executor.cores", null),
-                Runtime.getRuntime().maxMemory()), "hiddenSize " + config.hidden());
+        try {
+            MemoryEstimate.of(inputs, config.hidden(), classes, config, 0).check(MemoryEstimate.Budget.of(sc.master(),
+                    conf.get("spark.executor.memory", null), conf.get("spark.executor.cores", null),
+                    Runtime.getRuntime().maxMemory()), "hiddenSize " + config.hidden());
+        } catch (BadInputException e) {
+            // The memory the estimate names, as a Spark ML user sets it: Spark's configuration keys.
+            throw new BadInputException(e.message(s -> SPARK_KEYS.getOrDefault(s, s)), e);
+        }
         FeatureBlocks.Cached blocks = FeatureBlocks.cache(rows, inputs, classes, getNumPartitions(),
                 "ShallowNetClassifier " + uid + " training data");
         try {

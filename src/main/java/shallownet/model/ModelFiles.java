@@ -17,6 +17,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import shallownet.BadInputException;
 import shallownet.HadoopFiles;
+import static shallownet.SettingWords.setting;
 import shallownet.MemorySize;
 import shallownet.net.NetworkShape;
 
@@ -51,7 +52,8 @@ public final class ModelFiles {
         Path p = new Path(dir);
         FileSystem fs = p.getFileSystem(conf);
         if (fs.exists(p) && !overwrite) {
-            throw BadInputException.about(dir, "already exists; choose another --model-out or pass --overwrite");
+            throw BadInputException.about(dir, "already exists; choose another ", setting("modelOut"), " or pass ",
+                    setting("overwrite"));
         }
         if (fs.exists(p) && !fs.getFileStatus(p).isDirectory()) {
             throw BadInputException.about(dir, "exists and is not a model directory");
@@ -244,7 +246,7 @@ public final class ModelFiles {
         if (bytes + bytes / 4 > free) {
             throw BadInputException.about(metaPath, "a " + shape + " network's " + shape.parameterCount()
                     + " weights need " + MemorySize.format(bytes) + ", more than the " + MemorySize.format(free)
-                    + " this JVM has free (raise --driver-memory)");
+                    + " this JVM has free (raise ", setting("driverMemory"), ")");
         }
     }
 

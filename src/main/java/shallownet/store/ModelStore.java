@@ -13,6 +13,8 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import shallownet.BadInputException;
 import shallownet.HadoopFiles;
+import static shallownet.SettingWords.setting;
+import shallownet.SettingWords;
 import shallownet.model.ModelFiles;
 import shallownet.model.SavedModel;
 import shallownet.net.NetworkShape;
@@ -275,7 +277,8 @@ public final class ModelStore {
      */
     public RunCheckpoints run(String runId, String key) {
         if (!runId.matches("[A-Za-z0-9._-]+")) {
-            throw new BadInputException("--run-id " + runId + ": use letters, digits, '.', '_' and '-' only");
+            throw new BadInputException(SettingWords.of(setting("runId"), " " + runId
+                    + ": use letters, digits, '.', '_' and '-' only"));
         }
         return new RunCheckpoints(fs, new Path(new Path(root, RUNS), runId), key);
     }

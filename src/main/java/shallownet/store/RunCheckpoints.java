@@ -12,9 +12,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import shallownet.CommandFailure;
+import shallownet.SettingWords;
+import static shallownet.SettingWords.setting;
 import shallownet.model.ModelFiles;
 import shallownet.train.EpochMetrics;
 import shallownet.train.TrainingState;
@@ -104,13 +108,22 @@ public final class RunCheckpoints {
         }
     }
 
-    /** The newest checkpoint that reads back intact; {@code onSkip} hears of each one that does not. */
+    /** {@link #latest(UnaryOperator, Consumer)} with the reasons in the core's words. */
     public Optional<TrainingState> latest(Consumer<String> onSkip) throws IOException {
+        return latest(UnaryOperator.identity(), onSkip);
+    }
+
+    /**
+     * The newest checkpoint that reads back intact; {@code onSkip} hears of each one that does not,
+     * with the settings its reason names rendered by {@code settingName} (e.g. the command line's flag).
+     */
+    public Optional<TrainingState> latest(UnaryOperator<String> settingName, Consumer<String> onSkip) throws IOException {
         for (Path p : stepDirs()) {
             try {
                 return Optional.of(read(p));
             } catch (IOException | RuntimeException e) {
-                onSkip.accept(p + ": unusable checkpoint (" + e.getMessage() + "), skipped");
+                String reason = e instanceof CommandFailure f ? f.message(settingName) : e.getMessage();
+                onSkip.accept(p + ": unusable checkpoint (" + reason + "), skipped");
             }
         }
         return Optional.empty();
@@ -142,7 +155,8 @@ public final class RunCheckpoints {
             throw new IOException("not a checkpoint");
         }
         if (!keySha256.equals(j.path("run_key_sha256").asText())) {
-            throw new IOException("written by a run of another recipe, starting model or data (same --run-id?)");
+            throw new CommandFailure(SettingWords.of("written by a run of another recipe, starting model or data (same ",
+                    setting("runId"), "?)"));
         }
         String sha = ModelFiles.sha256(bin);
         if (!sha.equals(j.path("state_sha256").asText())) {

@@ -10,4 +10,8 @@ public final class DivergedException extends CommandFailure {
     public DivergedException(String message) {
         super(message);
     }
+
+    public DivergedException(shallownet.SettingWords words) {
+        super(words);
+    }
 }

@@ -1,5 +1,8 @@
 package shallownet.train;
 
+import shallownet.InvalidSettingException;
+import shallownet.SettingWords;
+
 /**
  * Stops a run that diverges, before anything is saved: a step whose minibatch loss is NaN or
  * infinite, an evaluation with a non-finite loss, or a minibatch loss above {@code factor} times
@@ -19,7 +22,7 @@ public final class DivergenceGuard implements TrainingListener {
 
     public static void checkFactor(double factor) {
         if (!(factor > 1) || Double.isInfinite(factor)) {
-            throw new IllegalArgumentException("--max-loss-factor must be a number above 1, got " + factor);
+            throw new InvalidSettingException("{} must be a number above 1, got " + factor, "maxLossFactor");
         }
     }
 
@@ -46,9 +49,10 @@ public final class DivergenceGuard implements TrainingListener {
         double chance = Math.log(s.classes()) / s.classes();
         double limit = factor * Math.max(Double.isNaN(reference) ? chance : reference, chance);
         if (!Double.isFinite(loss) || loss > limit) {
-            throw new DivergedException(String.format("training diverged at epoch %d step %d/%d: minibatch loss %s "
-                    + "(limit %.4f = %.1f x max(initial %.4f, chance %.4f)); lower --lr; nothing was saved or promoted",
-                    s.epoch(), s.step(), s.stepsPerEpoch(), loss, limit, factor, reference, chance));
+            throw new DivergedException(SettingWords.of(String.format("training diverged at epoch %d step %d/%d: "
+                    + "minibatch loss %s (limit %.4f = %.1f x max(initial %.4f, chance %.4f)); lower ", s.epoch(),
+                    s.step(), s.stepsPerEpoch(), loss, limit, factor, reference, chance), SettingWords.setting("learningRate"),
+                    "; nothing was saved or promoted"));
         }
     }
 }

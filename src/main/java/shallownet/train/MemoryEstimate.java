@@ -3,6 +3,8 @@ package shallownet.train;
 import java.util.Locale;
 import shallownet.BadInputException;
 import shallownet.MemorySize;
+import shallownet.SettingWords;
+import static shallownet.SettingWords.setting;
 import shallownet.net.NetworkKernel;
 import shallownet.net.NetworkShape;
 
@@ -82,7 +84,8 @@ public record MemoryEstimate(long parameters, long perTaskBytes, long driverByte
 
     /**
      * Refuses a run that cannot fit, with a one-line message that starts with {@code subject}
-     * (the option to blame, e.g. {@code "--hidden 100000"}) and gives the estimate.
+     * (the setting to blame in the caller's words, e.g. {@code "hiddenSize 100000"}) and gives the
+     * estimate; the memory settings it names are the core's ({@code driverMemory}, {@code executorMemory}).
      */
     public void check(Budget b, String subject) {
         String network = String.format(Locale.ROOT, "%,d parameters", parameters);
@@ -92,15 +95,15 @@ public record MemoryEstimate(long parameters, long perTaskBytes, long driverByte
                             + MemorySize.format(perTaskBytes) + " per task for weights, gradients and activations, "
                             + b.slots() + " task" + (b.slots() == 1 ? "" : "s") + " at a time in the same JVM"
                     : "for weights and gradient sums";
-            throw new BadInputException(subject + ": " + network + " need at least " + MemorySize.format(driverNeed(b))
+            throw new BadInputException(SettingWords.of(subject + ": " + network + " need at least " + MemorySize.format(driverNeed(b))
                     + " (" + parts + "); the driver has " + MemorySize.format(b.driverHeap())
-                    + " (--driver-memory)");
+                    + " (", setting("driverMemory"), ")"));
         }
         if (!b.local() && perTaskBytes * b.slots() > b.executorBytes()) {
-            throw new BadInputException(subject + ": " + network + " need at least " + MemorySize.format(perTaskBytes)
+            throw new BadInputException(SettingWords.of(subject + ": " + network + " need at least " + MemorySize.format(perTaskBytes)
                     + " per executor task for weights, gradients and activations"
                     + (b.slots() > 1 ? ", " + b.slots() + " tasks per executor" : "") + "; an executor has "
-                    + MemorySize.format(b.executorBytes()) + " (--executor-memory)");
+                    + MemorySize.format(b.executorBytes()) + " (", setting("executorMemory"), ")"));
         }
     }
 
@@ -110,11 +113,11 @@ public record MemoryEstimate(long parameters, long perTaskBytes, long driverByte
      */
     public static void checkPartitions(int partitions, long trainCount) {
         if (partitions < 1) {
-            throw new BadInputException("--partitions " + partitions + ": must be at least 1");
+            throw new BadInputException(SettingWords.of(setting("partitions"), " " + partitions + ": must be at least 1"));
         }
         if (partitions > trainCount) {
-            throw new BadInputException("--partitions " + partitions + ": more partitions than the " + trainCount
-                    + " training samples; use at most " + trainCount);
+            throw new BadInputException(SettingWords.of(setting("partitions"), " " + partitions + ": more partitions than the "
+                    + trainCount + " training samples; use at most " + trainCount));
         }
     }
 }

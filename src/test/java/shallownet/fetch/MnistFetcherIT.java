@@ -507,7 +507,7 @@ class MnistFetcherIT {
         for (String bad : List.of("file:///tmp/mnist/", "ftp://127.0.0.1/mnist/", "jar:file:/x.jar!/", "127.0.0.1/mnist",
                 "http:///nohost", "http://bad host/")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> fetcher(bad), bad);
-            assertTrue(e.getMessage().startsWith("--mirror " + bad + ": "), e.getMessage());
+            assertTrue(e.getMessage().startsWith("mirror " + bad + ": "), e.getMessage());
         }
         fetcher("HTTPS://example.org/mnist/", "http://127.0.0.1:1/");
     }

@@ -149,6 +149,7 @@ class ShallowNetClassifierTest {
                 () -> new ShallowNetClassifier().setHiddenSize(20_000_000).fit(clusters(60, 1)));
         assertTrue(e.getMessage().startsWith("hiddenSize 20000000: 180,000,003 parameters need at least "),
                 e.getMessage());
+        assertTrue(e.getMessage().endsWith("(spark.driver.memory)"), "Spark's key, not a flag: " + e.getMessage());
     }
 
     @Test

@@ -37,7 +37,7 @@ class MemoryEstimateTest {
                 () -> e.check(new MemoryEstimate.Budget(2 * GB, 0, 2), "--hidden 100000"));
         assertEquals("--hidden 100000: 79,500,010 parameters need at least 3.8 GB (1.9 GB on the driver for weights "
                 + "and gradient sums, 944.0 MB per task for weights, gradients and activations, 2 tasks at a time in "
-                + "the same JVM); the driver has 2.1 GB (--driver-memory)", x.getMessage());
+                + "the same JVM); the driver has 2.1 GB (driverMemory)", x.getMessage());
         e.check(new MemoryEstimate.Budget(8 * GB, 0, 2), "--hidden 100000"); // fits 8 GB
     }
 
@@ -85,7 +85,7 @@ class MemoryEstimateTest {
     @Test
     void morePartitionsThanSamplesAreRefused() {
         BadInputException e = assertThrows(BadInputException.class, () -> MemoryEstimate.checkPartitions(100_000, 2_000));
-        assertEquals("--partitions 100000: more partitions than the 2000 training samples; use at most 2000", e.getMessage());
+        assertEquals("partitions 100000: more partitions than the 2000 training samples; use at most 2000", e.getMessage());
         assertThrows(BadInputException.class, () -> MemoryEstimate.checkPartitions(0, 2_000));
         MemoryEstimate.checkPartitions(2_000, 2_000);
     }
