@@ -25,9 +25,9 @@ import shallownet.train.TrainingState;
 /**
  * One training run on Spark, the part {@code train} and {@code retrain} share: load and cache the
  * sets, train (or resume) with the progress line, epoch log lines, metrics file and divergence
- * guard, checkpoint as it goes, and time every phase for the report. The commands add what is
- * theirs around it: where the starting weights come from, where the model goes, the store's
- * lock and gate.
+ * guard, checkpoint as it goes, and time every phase for the report. Around it, {@code train}
+ * adds where the starting weights come from and where the model goes; {@link RetrainRun} adds
+ * the store: its lock, the champion, the gate and the history.
  */
 public final class TrainingRun {
 
