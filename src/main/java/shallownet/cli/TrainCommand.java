@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,8 +21,6 @@ import shallownet.run.MetricsFile;
 import shallownet.run.ModelMetadata;
 import shallownet.run.RunReport;
 import shallownet.run.TrainingRun;
-import shallownet.CommandFailure;
-import shallownet.data.SampleBlock;
 import shallownet.idx.DataDirectory;
 import shallownet.idx.LabeledIdxFiles;
 import shallownet.model.ModelFiles;
@@ -121,7 +118,6 @@ final class TrainCommand implements Callable<Integer> {
             TrainingRun run = new TrainingRun(sc, trainFiles, testFiles, partitions, output.display(common.quiet),
                     phases);
             CachedSets sets = run.load();
-            JavaRDD<SampleBlock> test = sets.test();
             if (!common.quiet) {
                 LOG.info("training a {} network on {} samples in {} partitions ({}, {}), {}", shape, trainFiles.count(),
                         partitions, sc.master(), ModelMetadata.describeApplication(sc), RecipeOptions.describe(config));
@@ -135,31 +131,8 @@ final class TrainCommand implements Callable<Integer> {
             TrainingRun.save(hadoop, out, shape, result.params(), meta, overwrite);
             phases.lap("write the model");
             Interruption.outcome("the model was written to " + out + " (the rest of the run's outputs may be missing)");
-            try {
-                metrics.last(result.returned(), out, total, sc);
-                if (output.report != null) {
-                    RunReport.evaluateAndWrite(sc, hadoop, output.report, "shallownet training report", shape, test,
-                            config, reportOptions(config, sc, partitions, dataDir, out), trainFiles, testFiles, result,
-                            phases, out, List.of(ReportAssembly.cacheSection(sets.cache())));
-                    if (!common.quiet) {
-                        LOG.info("report written to {}", output.report);
-                    }
-                }
-            } catch (CommandFailure e) {
-                throw new CommandFailure(e.getMessage() + "; the model was written to " + out, e);
-            }
-            if (!common.quiet) {
-                LOG.info("model written to {}; {} {} in {} s; {} steps, median {} ms (p90 {} ms); test error {} %", out,
-                        config.epochs(), config.fullBatch() ? "iterations" : "epochs",
-                        String.format("%.1f", result.seconds()), result.steps().steps(),
-                        String.format("%.2f", result.steps().medianMs()), String.format("%.2f", result.steps().p90Ms()),
-                        String.format("%.2f", result.returned().testErrorPct()));
-                if (result.bestEpoch() >= 0) {
-                    LOG.info("early stopping: {}; kept the weights of epoch {} (best validation loss)",
-                            result.stoppedEarly() ? "stopped after epoch " + result.last().epoch() : "ran all epochs",
-                            result.bestEpoch());
-                }
-            }
+            run.finish(metrics, config, shape, result, out, total, output.report,
+                    () -> reportOptions(config, sc, partitions, dataDir, out));
         }
         return ExitCode.OK.code();
     }

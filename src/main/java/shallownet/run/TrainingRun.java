@@ -3,8 +3,10 @@ package shallownet.run;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSError;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -16,6 +18,8 @@ import shallownet.model.ModelFiles;
 import shallownet.idx.LabeledIdxFiles;
 import shallownet.net.NetworkShape;
 import shallownet.report.PhaseTimes;
+import shallownet.report.ReportAssembly;
+import shallownet.report.TrainingReport;
 import shallownet.train.DivergenceGuard;
 import shallownet.train.SparkBackend;
 import shallownet.train.Trainer;
@@ -25,9 +29,9 @@ import shallownet.train.TrainingState;
 /**
  * One training run on Spark, the part {@code train} and {@code retrain} share: load and cache the
  * sets, train (or resume) with the progress line, epoch log lines, metrics file and divergence
- * guard, checkpoint as it goes, and time every phase for the report. The commands add what is
- * theirs around it: where the starting weights come from, where the model goes, the store's
- * lock and gate.
+ * guard, checkpoint as it goes, and time every phase for the report. Around it, {@code train}
+ * adds where the starting weights come from and where the model goes; {@link RetrainRun} adds
+ * the store: its lock, the champion, the gate and the history.
  */
 public final class TrainingRun {
 
@@ -126,6 +130,40 @@ public final class TrainingRun {
         }
         phases.training(listener.stepSeconds());
         return result;
+    }
+
+    /**
+     * After the model is written to {@code out}: the metrics file's last line, the report (when
+     * {@code report} is set; {@code options} is its configuration table) and the run's closing
+     * lines. A failure of either output says that the model was written.
+     */
+    public void finish(MetricsFile metrics, TrainingConfig config, NetworkShape shape, Trainer.Result result,
+                       String out, double total, String report, Supplier<List<TrainingReport.Entry>> options) {
+        try {
+            metrics.last(result.returned(), out, total, sc);
+            if (report != null) {
+                RunReport.evaluateAndWrite(sc, sc.hadoopConfiguration(), report, "shallownet training report", shape,
+                        sets.test(), config, options.get(), trainFiles, testFiles, result, phases, out,
+                        List.of(ReportAssembly.cacheSection(sets.cache())));
+                if (!display.quiet()) {
+                    LOG.info("report written to {}", report);
+                }
+            }
+        } catch (CommandFailure e) {
+            throw new CommandFailure(e.getMessage() + "; the model was written to " + out, e);
+        }
+        if (!display.quiet()) {
+            LOG.info("model written to {}; {} {} in {} s; {} steps, median {} ms (p90 {} ms); test error {} %", out,
+                    config.epochs(), config.fullBatch() ? "iterations" : "epochs",
+                    String.format("%.1f", result.seconds()), result.steps().steps(),
+                    String.format("%.2f", result.steps().medianMs()), String.format("%.2f", result.steps().p90Ms()),
+                    String.format("%.2f", result.returned().testErrorPct()));
+            if (result.bestEpoch() >= 0) {
+                LOG.info("early stopping: {}; kept the weights of epoch {} (best validation loss)",
+                        result.stoppedEarly() ? "stopped after epoch " + result.last().epoch() : "ran all epochs",
+                        result.bestEpoch());
+            }
+        }
     }
 
     public CachedSets sets() {

@@ -200,6 +200,22 @@ class RetrainBadInputTest {
                 () -> assertEquals(before, StoreListing.of(store), "the store is unchanged"));
     }
 
+    @Test
+    void aChampionThatDoesNotFitTheRecipeNamesTheFlagsThatHelpAndLeavesTheStoreAlone() throws Exception {
+        DataSet d = IdxFixtures.writeDataDirectory(Files.createTempDirectory(shared, "case").resolve("data"), TRAIN,
+                TEST, SIDE, SIDE, CLASSES, false);
+        Map<String, String> before = StoreListing.of(store);
+
+        CliRunner.Outcome r = CliRunner.run("retrain", "--store", store.toString(), "--data", d.dir().toString(),
+                "--master", "local[2]", "--epochs", "1", "--hidden", "16", "--max-test-error", "100");
+
+        assertAll(
+                () -> assertEquals(ExitCode.BAD_INPUT.code(), r.exitCode(), "exit code; stderr:\n" + r.err()),
+                () -> assertEquals(List.of("error: " + store + "/versions/000001: has 8 hidden units, but --hidden is "
+                        + "16 (use --from-scratch)"), r.err().lines().toList()),
+                () -> assertEquals(before, StoreListing.of(store), "the store is unchanged"));
+    }
+
     static List<String> names(Path dir) throws Exception {
         try (Stream<Path> s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();

@@ -115,5 +115,7 @@ class RetrainReportTest {
         assertEquals(String.format(Locale.ROOT, "%.2f %% (000001)", err1),
                 gate2.get("champion test error, same test set"), "the champion measured on the same test set");
         assertEquals("000001", gate2.get("champion after the run"));
+        assertEquals("0.00 %", gate2.get("maximum test error (--max-test-error)"), "the gate's limits, by their flags");
+        assertEquals("0.50 points", gate2.get("maximum regression (--max-regression)"));
     }
 }

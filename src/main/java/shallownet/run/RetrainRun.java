@@ -1,0 +1,445 @@
+package shallownet.run;
+
+import static shallownet.SettingWords.setting;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
+import java.util.function.UnaryOperator;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import shallownet.BadInputException;
+import shallownet.data.CacheReport;
+import shallownet.data.CachedSets;
+import shallownet.data.SampleBlock;
+import shallownet.idx.LabeledIdxFiles;
+import shallownet.model.ModelFiles;
+import shallownet.model.SavedModel;
+import shallownet.net.EvalSums;
+import shallownet.net.NetworkShape;
+import shallownet.net.WeightInit;
+import shallownet.report.PhaseTimes;
+import shallownet.report.ReportAssembly;
+import shallownet.report.TrainingReport;
+import shallownet.store.ModelStore;
+import shallownet.store.QualityGate;
+import shallownet.store.RunCheckpoints;
+import shallownet.store.RunIds;
+import shallownet.store.StoreLock;
+import shallownet.train.DivergedException;
+import shallownet.train.DivergenceGuard;
+import shallownet.train.EpochMetrics;
+import shallownet.train.SparkBackend;
+import shallownet.train.Trainer;
+import shallownet.train.TrainingConfig;
+import shallownet.train.TrainingState;
+
+/**
+ * One scheduled retraining against a model store: plans the start (the champion or scratch),
+ * takes the store's lock, resumes from the run's last checkpoint if an earlier attempt was
+ * killed, trains, evaluates candidate and champion on the same test set, writes the candidate as
+ * a new immutable version, promotes it only if the quality gate passes, and appends the run's
+ * record to the store's history. Exit codes are the caller's: it passes them in as {@link Codes}
+ * so that the history records the code the process exits with.
+ */
+public final class RetrainRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger("shallownet");
+
+    /** How the run ended when it did not fail. */
+    public enum Status {
+        /** The candidate passed the gate and is the champion now. */
+        PROMOTED,
+        /** The candidate was written but the gate rejected it. */
+        NOT_PROMOTED,
+        /** An earlier attempt of the same run finished; its recorded outcome stands. */
+        ALREADY_FINISHED
+    }
+
+    /** The run's end and the exit code its history record holds. */
+    public record Outcome(Status status, int exitCode) {
+    }
+
+    /**
+     * The caller's vocabulary: its exit code for each outcome and failure, its one-line error, its
+     * names for the core's settings (for messages and the report), and whether the user asked the
+     * process to stop.
+     */
+    public record Codes(int promoted, int notPromoted, int diverged, int lockHeld, ToIntFunction<Throwable> ofFailure,
+                        Function<Throwable, String> errorLine, UnaryOperator<String> flags,
+                        BooleanSupplier interrupted) {
+    }
+
+    /**
+     * What to run: the store and how its lock is taken, the run id (null: derived), the recipe
+     * ({@code recipe} makes the training configuration for a hidden-unit count), the gate, the
+     * checkpoint interval, the report (null: none) and what the report lists of the recipe.
+     */
+    public record Request(String store, Duration lockTimeout, Duration lockWait, String runId, boolean fromScratch,
+                          int classes, Integer hidden, int hiddenOrDefault, long seed, String preset,
+                          IntFunction<TrainingConfig> recipe,
+                          Function<TrainingConfig, List<TrainingReport.Entry>> recipeEntries, QualityGate gate,
+                          int checkpointEvery, double maxLossFactor, String report, String dataDir,
+                          TrainingRun.Display display) {
+    }
+
+    private final Request request;
+    private final Codes codes;
+    private final PhaseTimes phases;
+    /** What Spark held of the cached sets, for the report. */
+    private CacheReport cache;
+
+    public RetrainRun(Request request, Codes codes, PhaseTimes phases) {
+        this.request = request;
+        this.codes = codes;
+        this.phases = phases;
+    }
+
+    /**
+     * Runs against {@code store} on the validated data; {@code spark} starts Spark,
+     * {@code partitionsOf} gives the partition count on it.
+     * {@code started} (System.nanoTime) and {@code startedAt} are when the command began.
+     */
+    public Outcome run(ModelStore store, LabeledIdxFiles trainFiles, LabeledIdxFiles testFiles,
+                       Supplier<JavaSparkContext> spark, ToIntFunction<JavaSparkContext> partitionsOf, long started, String startedAt)
+            throws Exception {
+        Plan plan = plan(store, trainFiles);
+        phases.lap("validate input files (SHA-256)");
+
+        try (JavaSparkContext sc = spark.get()) {
+            phases.lap("start Spark");
+            int partitions = partitionsOf.applyAsInt(sc);
+            String runId = request.runId();
+            String id = runId != null ? runId : RunIds.derive(plan.key(trainFiles, testFiles, partitions));
+            StoreLock.Builder locking = store.lock().command("retrain").timeout(request.lockTimeout())
+                    .waitFor(request.lockWait());
+            try (StoreLock lock = locking.runId(id).acquire()) {
+                phases.lap("take the store's lock");
+                lock.tookOverFrom().ifPresent(dead -> info("took over the store's lock from a dead run: {}", dead));
+                request.display().outcome()
+                        .accept("nothing was promoted; rerun the same command to resume from the last checkpoint");
+                // Another run may have promoted while this one waited for the lock: start from,
+                // and compare with, the champion as it is now.
+                Plan now = plan(store, trainFiles);
+                if (!now.start().equals(plan.start())) {
+                    info("the champion changed while waiting for the lock: now {}", now.start());
+                    plan = now;
+                    id = runId != null ? runId : RunIds.derive(plan.key(trainFiles, testFiles, partitions));
+                }
+                ObjectNode summary = ModelFiles.json().createObjectNode();
+                summary.put("run_id", id);
+                summary.put("started", startedAt);
+                ModelMetadata.putApplication(summary, sc);
+                summary.put("store", request.store());
+                summary.put("start", plan.start());
+                try {
+                    return retrain(new Attempt(sc, store, lock, id, plan, trainFiles, testFiles, partitions),
+                            started, summary);
+                } catch (DivergedException e) {
+                    throw e; // recorded already
+                } catch (Exception e) {
+                    int code = codes.ofFailure().applyAsInt(e);
+                    if (code != codes.lockHeld()) { // without the lock, leave the store alone
+                        summary.put("status", "failed");
+                        // One line, not a trace: the history is read by people and dashboards.
+                        summary.put("error", codes.interrupted().getAsBoolean() ? "interrupted (SIGTERM or Ctrl-C)"
+                                : codes.errorLine().apply(e));
+                        summary.put("promoted", false);
+                        try {
+                            finish(store, summary, started, code);
+                        } catch (IOException | RuntimeException suppressed) {
+                            e.addSuppressed(suppressed);
+                        }
+                    }
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Where training starts: the champion (its version, model) unless there is none or the run
+     * is from scratch; the network shape, initial weights, recipe, and a description of the start
+     * that names the starting weights by SHA-256.
+     */
+    record Plan(Optional<Integer> championVersion, SavedModel champion, NetworkShape shape, float[] initial,
+                TrainingConfig config, String start) {
+        String key(LabeledIdxFiles train, LabeledIdxFiles test, int partitions) {
+            return RunIds.key(config, shape, start, train, test, partitions);
+        }
+    }
+
+    private Plan plan(ModelStore store, LabeledIdxFiles trainFiles) throws IOException {
+        Optional<Integer> championVersion = store.champion();
+        SavedModel champion = championVersion.isPresent() ? store.load(championVersion.get()) : null;
+        boolean warm = champion != null && !request.fromScratch();
+        NetworkShape shape;
+        float[] initial;
+        if (warm) {
+            shape = champion.shape();
+            checkFits(store, championVersion.get(), champion, trainFiles);
+            initial = champion.params();
+        } else {
+            shape = new NetworkShape(trainFiles.pixelsPerImage(), request.hiddenOrDefault(), request.classes());
+            initial = WeightInit.initShallow(shape, request.seed());
+        }
+        String start = warm ? "champion " + ModelStore.name(championVersion.get()) + " sha256 "
+                + ModelFiles.sha256(ModelFiles.toBytes(initial)) : "scratch";
+        return new Plan(championVersion, champion, shape, initial, request.recipe().apply(shape.hidden()), start);
+    }
+
+    /** One attempt of a run: the store held under its lock, the run's id, where it starts, the data. */
+    record Attempt(JavaSparkContext sc, ModelStore store, StoreLock lock, String id, Plan plan,
+                   LabeledIdxFiles trainFiles, LabeledIdxFiles testFiles, int partitions) {
+        String key() {
+            return plan.key(trainFiles, testFiles, partitions);
+        }
+    }
+
+    private Outcome retrain(Attempt a, long started, ObjectNode summary) throws Exception {
+        JavaSparkContext sc = a.sc();
+        ModelStore store = a.store();
+        String id = a.id();
+        TrainingConfig config = a.plan().config();
+        NetworkShape shape = a.plan().shape();
+        String start = a.plan().start();
+        Optional<Integer> championVersion = a.plan().championVersion();
+        SavedModel champion = a.plan().champion();
+        LabeledIdxFiles trainFiles = a.trainFiles();
+        LabeledIdxFiles testFiles = a.testFiles();
+        int partitions = a.partitions();
+        QualityGate gate = request.gate();
+        RunCheckpoints run = store.run(id, a.key());
+        int leftovers = store.removeLeftovers(a.lock());
+        if (leftovers > 0) {
+            info("removed {} temporary files or directories left by killed runs", leftovers);
+        }
+        ObjectNode finished = run.outcome();
+        if (finished != null) {
+            info("run {} already finished: {}", id, finished);
+            summary.put("status", "already_finished");
+            summary.set("outcome", finished);
+            int code = finished.path("exit_code").asInt(codes.promoted());
+            finish(store, summary, started, code);
+            return new Outcome(Status.ALREADY_FINISHED, code);
+        }
+        info("run {} on store {} ({}, {}), champion {}, starting from {}", id, request.store(), sc.master(),
+                ModelMetadata.describeApplication(sc), championVersion.map(ModelStore::name).orElse("none"), start);
+
+        TrainingRun training = new TrainingRun(sc, trainFiles, testFiles, partitions, request.display(), phases);
+        CachedSets sets = training.load();
+        JavaRDD<SampleBlock> test = sets.test();
+        cache = sets.cache();
+        ModelMetadata.putCache(summary.putObject("cache"), cache);
+        double championError = Double.NaN;
+        if (champion != null && champion.shape().inputs() == shape.inputs()
+                && champion.shape().outputs() == shape.outputs()) {
+            EvalSums c = SparkBackend.evaluate(sc, champion.shape(), test, champion.params(),
+                    "evaluate the champion on the test set");
+            championError = c.errorPercent();
+            info("champion {} on this test set: loss {} error {} %", ModelStore.name(championVersion.get()),
+                    String.format("%.6f", c.loss()), String.format("%.3f", championError));
+            phases.lap("evaluate the champion");
+        }
+
+        Optional<ModelStore.VersionInfo> saved = store.versionOfRun(id);
+        int version;
+        double candidateError;
+        QualityGate.Verdict verdict;
+        Trainer.Result result = null; // stays null when an earlier attempt already wrote the version
+        if (saved.isPresent()) {
+            // Killed after writing its version: the training is done, only the gate remains.
+            version = saved.get().version();
+            candidateError = saved.get().metadata().path("metrics").path("test_error_pct").asDouble();
+            verdict = gate.judge(candidateError, championError);
+            info("run {} already wrote version {}; judging it", id, ModelStore.name(version));
+        } else {
+            Optional<TrainingState> resume = run.latest(codes.flags(), m -> LOG.warn(m));
+            resume.ifPresent(s -> info("resuming from the checkpoint after step {} (epoch {}, step {})",
+                    s.stepsDone(), s.epoch(), s.nextStep() + 1));
+            try {
+                result = training.train(config, shape, a.plan().initial(), resume,
+                        new DivergenceGuard(request.maxLossFactor()), MetricsFile.none(), request.checkpointEvery(),
+                        s -> {
+                            try {
+                                run.write(s);
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                        });
+            } catch (DivergedException e) {
+                summary.put("status", "diverged");
+                summary.put("error", e.message(codes.flags()));
+                summary.put("exit_code", codes.diverged());
+                summary.put("promoted", false);
+                finish(store, summary, started, codes.diverged());
+                throw e;
+            }
+            EpochMetrics m = result.returned();
+            candidateError = m.testErrorPct();
+            verdict = gate.judge(candidateError, championError);
+            ObjectNode meta = metadata(sc, config, partitions, trainFiles, testFiles, result, id, start, verdict,
+                    championVersion);
+            a.lock().checkStillHeld();
+            version = store.addVersion(shape, result.params(), meta);
+            info("version {} written: test error {} %", ModelStore.name(version), String.format("%.3f", candidateError));
+            phases.lap("write the version");
+        }
+        summary.put("version", ModelStore.name(version));
+        summary.put("candidate_test_error_pct", candidateError);
+        if (Double.isNaN(championError)) {
+            summary.putNull("champion_test_error_pct");
+        } else {
+            summary.put("champion_test_error_pct", championError);
+        }
+        summary.set("gate", verdict.toJson());
+        Status status;
+        int code;
+        if (verdict.passed()) {
+            store.promote(a.lock(), version, "retrain", "quality gate passed: " + verdict.reason());
+            info("gate passed ({}); champion is now {}", verdict.reason(), ModelStore.name(version));
+            summary.put("status", "promoted");
+            summary.put("promoted", true);
+            status = Status.PROMOTED;
+            code = codes.promoted();
+        } else {
+            info("gate failed ({}); version {} kept as a rejected candidate, champion stays {}", verdict.reason(),
+                    ModelStore.name(version), championVersion.map(ModelStore::name).orElse("none"));
+            summary.put("status", "rejected");
+            summary.put("promoted", false);
+            status = Status.NOT_PROMOTED;
+            code = codes.notPromoted();
+        }
+        phases.lap("quality gate and promotion");
+        String championNow = store.champion().map(ModelStore::name).orElse(null);
+        summary.put("champion", championNow);
+        if (request.report() != null) {
+            report(sc, store, id, start, shape, test, config, partitions, trainFiles, testFiles, result, version,
+                    verdict, championVersion, championNow, summary);
+        }
+        ObjectNode outcome = ModelFiles.json().createObjectNode();
+        outcome.put("version", ModelStore.name(version));
+        outcome.put("promoted", verdict.passed());
+        outcome.put("exit_code", code);
+        run.finish(outcome);
+        finish(store, summary, started, code);
+        return new Outcome(status, code);
+    }
+
+    /**
+     * The HTML report, also for a candidate the gate rejected. The model's fate is settled by now,
+     * so a report that cannot be written is a warning (and {@code report_error} in the summary),
+     * not a failed run.
+     */
+    private void report(JavaSparkContext sc, ModelStore store, String id, String start, NetworkShape shape,
+                        JavaRDD<SampleBlock> test, TrainingConfig config, int partitions, LabeledIdxFiles trainFiles,
+                        LabeledIdxFiles testFiles, Trainer.Result result, int version, QualityGate.Verdict verdict,
+                        Optional<Integer> championBefore, String championNow, ObjectNode summary) {
+        if (result == null) {
+            LOG.warn("no report: an earlier attempt of run {} trained version {}; this one only judged it", id,
+                    ModelStore.name(version));
+            return;
+        }
+        UnaryOperator<String> flags = codes.flags();
+        String name = ModelStore.name(version);
+        String before = championBefore.map(ModelStore::name).orElse("none");
+        List<TrainingReport.Entry> gateRows = List.of(
+                ReportAssembly.entry("verdict", verdict.passed() ? "passed" : "failed"),
+                ReportAssembly.entry("reason", verdict.reason()),
+                ReportAssembly.entry("candidate test error", String.format(Locale.ROOT, "%.2f %%", verdict.candidateErrorPct())),
+                ReportAssembly.entry("champion test error, same test set", Double.isNaN(verdict.championErrorPct())
+                        ? "none (no champion)" : String.format(Locale.ROOT, "%.2f %% (%s)", verdict.championErrorPct(), before)),
+                ReportAssembly.entry("maximum test error (" + flags.apply("maxTestErrorPct") + ")",
+                        String.format(Locale.ROOT, "%.2f %%", verdict.gate().maxTestErrorPct())),
+                ReportAssembly.entry("maximum regression (" + flags.apply("maxRegressionPct") + ")",
+                        String.format(Locale.ROOT, "%.2f points", verdict.gate().maxRegressionPct())),
+                ReportAssembly.entry("version", name),
+                ReportAssembly.entry("outcome", verdict.passed() ? "promoted: the champion is now " + name
+                        : "not promoted: " + name + " kept as a rejected candidate, the champion stays " + before),
+                ReportAssembly.entry("champion after the run", championNow == null ? "none" : championNow),
+                ReportAssembly.entry("run id", id),
+                ReportAssembly.entry("started from", start));
+        List<TrainingReport.Entry> options = new ArrayList<>(request.recipeEntries().apply(config));
+        options.add(ReportAssembly.entry("store", request.store()));
+        options.add(ReportAssembly.entry("from scratch (" + flags.apply("fromScratch") + ")", request.fromScratch()));
+        options.add(ReportAssembly.entry("checkpoint every (steps)", request.checkpointEvery()));
+        options.add(ReportAssembly.entry("max loss factor (divergence guard)", request.maxLossFactor()));
+        options.addAll(RunReport.whereEntries(sc, request.dataDir(), partitions));
+        try {
+            RunReport.evaluateAndWrite(sc, sc.hadoopConfiguration(), request.report(), "shallownet retrain report",
+                    shape, test, config, options, trainFiles, testFiles, result, phases,
+                    store.root() + "/versions/" + name,
+                    List.of(new TrainingReport.Section("gate", "Quality gate and promotion", gateRows),
+                            ReportAssembly.cacheSection(cache)));
+            summary.put("report", request.report());
+            info("report written to {}", request.report());
+        } catch (RuntimeException e) {
+            LOG.warn("could not write the report {}: {}", request.report(), e.getMessage());
+            summary.put("report_error", String.valueOf(e.getMessage()));
+        }
+    }
+
+    private void finish(ModelStore store, ObjectNode summary, long started, int code) throws IOException {
+        summary.put("finished", Instant.now().toString());
+        summary.put("duration_s", Math.round((System.nanoTime() - started) / 1e7) / 100.0);
+        summary.put("exit_code", code);
+        store.appendHistory(summary);
+        // The run's summary on stdout too, for a scheduler to pick up (e.g. Airflow's XCom).
+        System.out.println(summary);
+        System.out.flush();
+    }
+
+    private void info(String format, Object... args) {
+        if (!request.display().quiet()) {
+            LOG.info(format, args);
+        }
+    }
+
+    /** The champion must fit the data and the recipe to warm-start from it; else from scratch. */
+    private void checkFits(ModelStore store, int version, SavedModel m, LabeledIdxFiles files) {
+        String where = store.root() + "/versions/" + ModelStore.name(version);
+        TrainingRun.mismatch(m.shape(), files.pixelsPerImage(), request.classes(), request.hidden()).ifPresent(x -> {
+            throw switch (x.kind()) {
+                case INPUTS -> BadInputException.about(files.imagesPath(), "images have " + x.wanted()
+                        + " pixels, but the champion " + where + " has " + x.model() + " inputs (use ",
+                        setting("fromScratch"), ")");
+                case OUTPUTS -> BadInputException.about(where, "has " + x.model() + " outputs, but ",
+                        setting("classes"), " is " + x.wanted() + " (use ", setting("fromScratch"), ")");
+                case HIDDEN -> BadInputException.about(where, "has " + x.model() + " hidden units, but ",
+                        setting("hidden"), " is " + x.wanted() + " (use ", setting("fromScratch"), ")");
+            };
+        });
+    }
+
+    private ObjectNode metadata(JavaSparkContext sc, TrainingConfig c, int partitions, LabeledIdxFiles train,
+                                LabeledIdxFiles test, Trainer.Result result, String id, String start,
+                                QualityGate.Verdict verdict, Optional<Integer> championVersion) {
+        ObjectNode meta = ModelMetadata.create(sc);
+        ObjectNode s = meta.putObject("store");
+        s.put("run_id", id);
+        s.put("start", start);
+        s.put("champion_at_training", championVersion.map(ModelStore::name).orElse(null));
+        s.set("gate", verdict.toJson());
+        ModelMetadata.putTraining(meta, c, request.preset(), partitions, sc, t -> {
+            t.put("config", c.toString());
+            t.put("eval_every", c.evalEvery());
+        }).put("checkpoint_every", request.checkpointEvery()).put("from_scratch", request.fromScratch());
+        ModelMetadata.putData(meta, train, test);
+        ModelMetadata.putMetrics(meta, result.returned()).put("seconds_training_this_attempt", result.seconds());
+        ModelMetadata.putHistory(meta, result.history());
+        return meta;
+    }
+}
