@@ -37,6 +37,8 @@ build_if_needed() {
   local jar; jar="$(jar_path)"
   if [[ -z "$jar" || ! -f "$ROOT/target/spark-classpath.txt" ]] \
      || [[ -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -path "$ROOT/src/main/sh" -prune -o -newer "$jar" -print -quit)" ]]; then
+    command -v mvn >/dev/null 2>&1 \
+      || die "the application jar needs building and mvn is not on PATH; install Maven, or set SHALLOWNET_JAR to a built jar"
     echo "submit.sh: building the application jar (mvn package)..." >&2
     local log; log="$(mktemp)"
     if ! (cd "$ROOT" && mvn -B -Dstyle.color=never -DskipTests package) >"$log" 2>&1; then
@@ -92,6 +94,20 @@ while [[ $# -gt 0 ]]; do
   shift "$OPT_WORDS"
 done
 master="${master:-${SHALLOWNET_MASTER:-local[*]}}"
+# The master URLs Spark accepts, checked here: SparkSubmit's own refusal is a 13-line stack trace.
+master_forms='local, local[N], local[*], local[N,F], local-cluster[N,C,M], spark://HOST:PORT[,HOST:PORT...], yarn or k8s://URL'
+[[ "$master" =~ ^local(\[([1-9][0-9]*|\*)(,[0-9]+)?\])?$ \
+   || "$master" =~ ^local-cluster\[[1-9][0-9]*,[1-9][0-9]*,[1-9][0-9]*\]$ \
+   || "$master" =~ ^spark://[A-Za-z0-9._-]+:[0-9]+(,[A-Za-z0-9._-]+:[0-9]+)*$ \
+   || "$master" == yarn \
+   || "$master" =~ ^k8s://[^[:space:]\;\'\"\`\$]+$ ]] \
+  || die "--master needs $master_forms; not '$master'"
+check_java
+if [[ -n "${SHALLOWNET_JAVA_OPTS:-}" || -n "$driver_memory" ]]; then
+  read -r -a probe_opts <<<"${SHALLOWNET_JAVA_OPTS:-}"
+  check_jvm_options "SHALLOWNET_JAVA_OPTS='${SHALLOWNET_JAVA_OPTS:-}'${driver_memory:+ and driver memory $driver_memory}" \
+    ${driver_memory:+"-Xmx$driver_memory"} "${probe_opts[@]}"
+fi
 # Built after the options are checked, so that a mistyped option is refused at once.
 build_if_needed
 JAR="$(jar_path)"

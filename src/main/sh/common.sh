@@ -32,11 +32,47 @@ check_count() { [[ "$2" =~ ^[1-9][0-9]{0,5}$ ]] || die "$1 needs a whole number 
 # A size in the form both Spark and the JVM's -Xmx read: digits and a unit k, m, g or t.
 check_size() { [[ "$2" =~ ^[1-9][0-9]*[kKmMgGtT]$ ]] || die "$1 needs a size like 2g or 512m, not '$2'"; }
 
-# Spark's jars as a classpath: $SPARK_HOME/jars, else the Maven dependency classpath of the build.
+# A java to run: JAVA_HOME's, else the one on PATH; one line and exit 2 otherwise (bash's own
+# "No such file or directory" would exit 127).
+check_java() {
+  if [[ -n "${JAVA_HOME:-}" ]]; then
+    [[ -x "$JAVA" && ! -d "$JAVA" ]] \
+      || die "JAVA_HOME is '$JAVA_HOME', which has no bin/java; point it at a JDK 17 or later, or unset it"
+  else
+    command -v java >/dev/null 2>&1 || die "no java on PATH; install a JDK 17 or later, or set JAVA_HOME"
+  fi
+}
+
+# The JVM must start with the options the user added (SHALLOWNET_JAVA_OPTS, a driver memory): a JVM
+# that cannot start prints its reason on stdout, over several lines. Tried once with -version,
+# only when the user gave such options; its most telling line becomes ours, with exit 2.
+check_jvm_options() {
+  local what="$1"; shift
+  local out rc=0
+  out="$("$JAVA" "$@" -version 2>&1)" || rc=$?
+  if [[ $rc -ne 0 ]]; then
+    local why
+    why="$(printf '%s\n' "$out" | grep -v -e '^Error occurred during initialization of VM' \
+      -e '^Error: Could not create the Java Virtual Machine' -e '^Error: A fatal exception has occurred' \
+      -e '^WARNING: Using incubator modules' | grep -m 1 . || true)"
+    die "the JVM does not start with $what: ${why:-exit code $rc}"
+  fi
+}
+
+# Spark's jars as a classpath: $SPARK_HOME/jars, else the Maven dependency classpath of the build,
+# whose jars are in the builder's Maven repository: all of them must be readable by this user.
 spark_classpath() {
   if [[ -n "${SPARK_HOME:-}" ]]; then
     echo "$SPARK_HOME/jars/*"
   else
-    cat "$ROOT/target/spark-classpath.txt"
+    local cp jar
+    cp="$(cat "$ROOT/target/spark-classpath.txt")"
+    local IFS=:
+    for jar in $cp; do
+      [[ -r "$jar" ]] || die "$jar: not readable by $(id -un 2>/dev/null || echo this user) (target/spark-classpath.txt" \
+        "lists the Maven repository of whoever built the jar); run as that user, rebuild as this one" \
+        "(mvn -DskipTests package), or set SPARK_HOME to a Spark installation"
+    done
+    echo "$cp"
   fi
 }

@@ -30,6 +30,11 @@ public class BadInputException extends RuntimeException {
         this.words = null;
     }
 
+    /** Its message when it names settings, else null. */
+    public SettingWords words() {
+        return words;
+    }
+
     /** The message with each setting it names rendered by {@code name} (e.g. the command line's flag). */
     public String message(UnaryOperator<String> name) {
         return words == null ? getMessage() : words.render(name);

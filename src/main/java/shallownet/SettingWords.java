@@ -30,11 +30,15 @@ public final class SettingWords implements Serializable {
         return new Setting(name);
     }
 
-    /** A message of text ({@code String}s, or any value) and {@link Setting}s, in order. */
+    /** A message of text ({@code String}s, or any value), {@link Setting}s and other messages, in order. */
     public static SettingWords of(Object... pieces) {
         List<Object> p = new ArrayList<>();
         for (Object o : pieces) {
-            p.add(o instanceof Setting ? o : String.valueOf(o));
+            if (o instanceof SettingWords w) {
+                p.addAll(w.pieces);
+            } else {
+                p.add(o instanceof Setting ? o : String.valueOf(o));
+            }
         }
         return new SettingWords(p);
     }

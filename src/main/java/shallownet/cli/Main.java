@@ -65,9 +65,74 @@ public final class Main {
         // submit.sh points this at conf/shallownet-defaults.properties: the job's defaults.
         String defaults = System.getProperty("shallownet.defaults");
         if (defaults != null) {
+            String unknown = unknownDefault(cl, new java.io.File(defaults));
+            if (unknown != null) {
+                cl.getErr().println("error: " + unknown);
+                cl.getErr().flush();
+                return ExitCode.BAD_INPUT.code();
+            }
             cl.setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(new java.io.File(defaults)));
         }
         return cl.execute(args);
+    }
+
+    /**
+     * The defaults file's first key that names no option (a typo would otherwise be ignored
+     * silently and the default it meant to set never applied), as an error message; null if all
+     * are known. Keys are {@code shallownet.<command>[.<action>].<option without dashes>}.
+     */
+    static String unknownDefault(CommandLine cl, java.io.File file) {
+        java.util.Properties p = new java.util.Properties();
+        try (java.io.Reader r = java.nio.file.Files.newBufferedReader(file.toPath())) {
+            p.load(r);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null;
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            return file + ": cannot be read as a properties file (" + CommandFailure.rootMessage(e) + ")";
+        }
+        java.util.Set<String> known = new java.util.TreeSet<>();
+        collectKeys(cl, known);
+        for (String key : new java.util.TreeSet<>(p.stringPropertyNames())) {
+            if (!known.contains(key)) {
+                String near = known.stream().filter(k -> k.contains(".") && distance(k, key) <= 3)
+                        .min(java.util.Comparator.comparingInt(k -> distance(k, key))).orElse(null);
+                return file + ": unknown key '" + key + "': no command option is named so"
+                        + (near != null ? "; did you mean " + near + "?" : " (keys are shallownet.COMMAND.OPTION, e.g. "
+                        + "shallownet.train.epochs)");
+            }
+        }
+        return null;
+    }
+
+    /** Levenshtein distance: how far a mistyped key is from a known one. */
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                cur[j] = Math.min(Math.min(cur[j - 1], prev[j]) + 1, prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    private static void collectKeys(CommandLine cl, java.util.Set<String> keys) {
+        String prefix = cl.getCommandSpec().qualifiedName(".") + ".";
+        for (CommandLine.Model.OptionSpec o : cl.getCommandSpec().options()) {
+            String bare = o.longestName().replaceFirst("^-+", "");
+            keys.add(prefix + bare);
+            keys.add(bare); // picocli also reads a key without the command's name
+        }
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            collectKeys(sub, keys);
+        }
     }
 
     /** picocli's own usage errors (unknown option, missing or malformed value): one line and a hint. */

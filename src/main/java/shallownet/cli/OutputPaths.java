@@ -5,7 +5,13 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -34,8 +40,12 @@ import shallownet.store.ModelStore;
  *     or is not a model directory of this format ({@code --overwrite} replaces only a model);
  *     a store output is an existing directory with other content than a store's.</li>
  * </ul>
- * Paths are qualified with the driver's Hadoop file system and, when local, resolved through
- * symbolic links, so {@code data} and {@code ./data/} are the same input.
+ * Paths are qualified with the driver's Hadoop file system and compared in every form they have:
+ * as written (made absolute, {@code ..} removed) and, when local, resolved through symbolic links.
+ * An input directory's entries count as inputs too, by their resolved paths and file identities,
+ * so an output never replaces an input whatever the spelling: a link to a data file, a path
+ * through a link to the data directory, a hard link, or {@code ..} (issue 25's data loss: a
+ * metrics file written over a data directory's link to its test labels).
  */
 final class OutputPaths {
 
@@ -43,8 +53,12 @@ final class OutputPaths {
     private static final Set<String> STORE_ENTRIES = Set.of(ModelStore.VERSIONS, ModelStore.CURRENT,
             ModelStore.PROMOTIONS, ModelStore.HISTORY, ModelStore.RUNS, "LOCK");
 
-    /** An input or output as the user named it, and its qualified, resolved form for comparisons. */
-    private record Named(String option, String given, String key) {
+    /**
+     * An input or output as the user named it, and the qualified forms it is compared in: as
+     * written and resolved through links ({@code keys}); for an input directory, its entries'
+     * resolved paths too ({@code entries}), and the file identities (inodes) of all of them.
+     */
+    private record Named(String option, String given, Set<String> keys, Set<String> entries, Set<Object> fileKeys) {
     }
 
     private final Configuration conf;
@@ -58,7 +72,7 @@ final class OutputPaths {
     /** Registers an input that no output may equal, contain or lie inside; null (not given) is ignored. */
     OutputPaths input(String option, String path) throws IOException {
         if (path != null) {
-            inputs.add(new Named(option, path, key(option, path)));
+            inputs.add(named(option, path, true));
         }
         return this;
     }
@@ -174,25 +188,43 @@ final class OutputPaths {
     }
 
     private void checkOverlaps(String option, String path, Path p) throws IOException {
-        String key = key(option, path);
+        Named out = named(option, path, false);
         List<Named> others = new ArrayList<>(inputs);
         others.addAll(outputs);
         for (Named o : others) {
             String role = inputs.contains(o) ? "input" : "output";
-            if (key.equals(o.key())) {
+            Set<String> theirs = new HashSet<>(o.keys());
+            theirs.addAll(o.entries());
+            if (!Collections.disjoint(out.keys(), o.keys())) {
                 throw BadInputException.about(path, option + " is the same path as the " + role + " " + o.option()
                         + "; choose another " + option);
             }
-            if (key.startsWith(o.key() + "/")) {
+            if (!Collections.disjoint(out.fileKeys(), o.fileKeys()) || !Collections.disjoint(out.keys(), o.entries())) {
+                throw BadInputException.about(path, option + " is a file of the " + role + " " + o.option() + " ("
+                        + o.given() + "), reached through a link or another name; choose another " + option);
+            }
+            if (anyInside(out.keys(), theirs)) {
                 throw BadInputException.about(path, option + " lies inside the " + role + " " + o.option() + " ("
                         + o.given() + "); choose a path outside it");
             }
-            if (o.key().startsWith(key + "/")) {
+            if (anyInside(theirs, out.keys())) {
                 throw BadInputException.about(path, option + " contains the " + role + " " + o.option() + " ("
                         + o.given() + "); choose a path that does not");
             }
         }
-        outputs.add(new Named(option, path, key));
+        outputs.add(out);
+    }
+
+    /** Whether a key of {@code inner} lies strictly inside a key of {@code outer}. */
+    private static boolean anyInside(Set<String> inner, Set<String> outer) {
+        for (String i : inner) {
+            for (String o : outer) {
+                if (i.startsWith(o.endsWith("/") ? o : o + "/") && !i.equals(o)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**
@@ -227,7 +259,8 @@ final class OutputPaths {
         }
     }
 
-    private String key(String option, String path) throws IOException {
+    /** {@code path}'s forms for comparisons; for an input directory also its entries'. */
+    private Named named(String option, String path, boolean input) throws IOException {
         Path p;
         try {
             p = new Path(path);
@@ -236,14 +269,45 @@ final class OutputPaths {
         }
         FileSystem fs = HadoopFiles.of(p, conf);
         URI u = fs.makeQualified(p).toUri();
-        String dir = u.getPath();
-        if ("file".equals(u.getScheme())) {
-            dir = new File(dir).getCanonicalPath();
+        String prefix = u.getScheme() + "://" + (u.getAuthority() == null ? "" : u.getAuthority());
+        Set<String> keys = new LinkedHashSet<>();
+        Set<String> entries = new LinkedHashSet<>();
+        Set<Object> fileKeys = new HashSet<>();
+        if (!"file".equals(u.getScheme())) {
+            keys.add(prefix + trimSlash(u.getPath()));
+            return new Named(option, path, keys, entries, fileKeys);
         }
-        if (dir.length() > 1 && dir.endsWith("/")) {
-            dir = dir.substring(0, dir.length() - 1);
+        java.nio.file.Path written = java.nio.file.Path.of(u.getPath()).toAbsolutePath().normalize();
+        keys.add(prefix + trimSlash(written.toString()));
+        keys.add(prefix + trimSlash(new File(u.getPath()).getCanonicalPath()));
+        addFileKey(fileKeys, written);
+        if (input && Files.isDirectory(written)) {
+            try (DirectoryStream<java.nio.file.Path> dir = Files.newDirectoryStream(written)) {
+                for (java.nio.file.Path e : dir) {
+                    entries.add(prefix + trimSlash(e.toFile().getCanonicalPath()));
+                    addFileKey(fileKeys, e);
+                }
+            } catch (IOException e) {
+                // An unreadable input directory: the command itself reports it.
+            }
         }
-        return u.getScheme() + "://" + (u.getAuthority() == null ? "" : u.getAuthority()) + dir;
+        return new Named(option, path, keys, entries, fileKeys);
+    }
+
+    /** The identity (device and inode) of the file {@code p} resolves to, when it exists. */
+    private static void addFileKey(Set<Object> keys, java.nio.file.Path p) {
+        try {
+            Object k = Files.readAttributes(p, BasicFileAttributes.class).fileKey();
+            if (k != null) {
+                keys.add(k);
+            }
+        } catch (IOException e) {
+            // not there (yet): nothing to compare
+        }
+    }
+
+    private static String trimSlash(String dir) {
+        return dir.length() > 1 && dir.endsWith("/") ? dir.substring(0, dir.length() - 1) : dir;
     }
 
     private static FileStatus status(FileSystem fs, Path p) throws IOException {

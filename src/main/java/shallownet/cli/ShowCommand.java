@@ -6,12 +6,12 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
-import javax.imageio.ImageIO;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import shallownet.AtomicFile;
+import shallownet.report.DigitImage;
 import shallownet.BadInputException;
 import shallownet.data.BlockReader;
 import shallownet.data.SampleBlock;
@@ -69,11 +69,8 @@ final class ShowCommand implements Callable<Integer> {
         System.out.println(set + " image " + index + ": label " + label);
         System.out.println("one-hot code " + Arrays.toString(Labels.toOneHot(new byte[] {(byte) label}, classes)));
         if (png != null) {
-            try (AtomicFile f = AtomicFile.create(conf, png)) {
-                ImageIO.write(render(b.pixels(), files.rows(), files.cols(), set + " #" + index + "  label " + label),
-                        "png", f.stream());
-                f.commit();
-            }
+            AtomicFile.write(conf, png, DigitImage.png(render(b.pixels(), files.rows(), files.cols(),
+                    set + " #" + index + "  label " + label)));
             System.out.println("wrote " + png);
         }
         return ExitCode.OK.code();

@@ -23,6 +23,7 @@ import shallownet.run.RunReport;
 import shallownet.run.TrainingRun;
 import shallownet.idx.DataDirectory;
 import shallownet.idx.LabeledIdxFiles;
+import shallownet.model.ModelClaim;
 import shallownet.model.ModelFiles;
 import shallownet.model.SavedModel;
 import shallownet.net.NetworkShape;
@@ -89,6 +90,16 @@ final class TrainCommand implements Callable<Integer> {
         outputs.model("--model-out", out, overwrite);
         outputs.file("--metrics-out", metricsOut);
         outputs.file("--report", output.report);
+        // Claimed before any work: a second run with the same --model-out is refused now, not after training.
+        try (ModelClaim claim = ModelClaim.take(DriverHadoopConf.get(), out)) {
+            // Checked again under the claim: a run that ended after our first check may have written it.
+            ModelFiles.checkWritable(DriverHadoopConf.get(), out, overwrite);
+            trainAndSave(out);
+        }
+        return ExitCode.OK.code();
+    }
+
+    private void trainAndSave(String out) throws Exception {
         String dataDir = DataLocation.resolve(data, common.quiet);
         long started = System.nanoTime();
         PhaseTimes phases = new PhaseTimes();
@@ -134,7 +145,6 @@ final class TrainCommand implements Callable<Integer> {
             run.finish(metrics, config, shape, result, out, total, output.report,
                     () -> reportOptions(config, sc, partitions, dataDir, out));
         }
-        return ExitCode.OK.code();
     }
 
     /** The configuration table of the report. */

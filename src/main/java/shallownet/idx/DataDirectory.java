@@ -2,6 +2,7 @@ package shallownet.idx;
 
 import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import shallownet.BadInputException;
@@ -9,7 +10,10 @@ import shallownet.BadInputException;
 /**
  * A data directory in the standard MNIST layout: {@code train-images-idx3-ubyte},
  * {@code train-labels-idx1-ubyte}, {@code t10k-images-idx3-ubyte}, {@code t10k-labels-idx1-ubyte},
- * each raw or with {@code .gz} (raw wins when both exist). Any IDX data set with those names works.
+ * each raw or with {@code .gz}. Any IDX data set with those names works. When both forms of a
+ * file exist the raw one is read, and only if the {@code .gz} holds as many bytes (its gzip trailer
+ * says how many): two different data sets under one name are refused rather than one of them
+ * read silently. (Same-size files of different content are not told apart without reading both.)
  */
 public final class DataDirectory {
 
@@ -48,13 +52,33 @@ public final class DataDirectory {
         if (fs.exists(d) && !fs.getFileStatus(d).isDirectory()) {
             throw BadInputException.about(dir, "is a file, expected a data directory");
         }
-        for (String candidate : new String[] {name, name + ".gz"}) {
-            Path p = new Path(d, candidate);
-            if (fs.exists(p)) {
-                return p.toString();
+        Path raw = new Path(d, name);
+        Path gz = new Path(d, name + ".gz");
+        boolean hasRaw = fs.exists(raw);
+        boolean hasGz = fs.exists(gz);
+        if (hasRaw && hasGz) {
+            long rawSize = fs.getFileStatus(raw).getLen();
+            long gzSize = gzipSize(fs, gz);
+            if (gzSize >= 0 && gzSize != (rawSize & 0xffffffffL)) {
+                throw BadInputException.about(raw, "holds " + rawSize + " bytes, but " + gz.getName() + " beside it "
+                        + "holds " + gzSize + " uncompressed: two different files under one name; remove the one "
+                        + "that is not your data");
             }
         }
-        return null;
+        return hasRaw ? raw.toString() : hasGz ? gz.toString() : null;
+    }
+
+    /** The uncompressed size mod 2^32 that a gzip file's trailer records (-1 if it has none). */
+    private static long gzipSize(FileSystem fs, Path gz) throws IOException {
+        long len = fs.getFileStatus(gz).getLen();
+        if (len < 18) {
+            return -1; // too short to be gzip: its reader reports it
+        }
+        byte[] t = new byte[4];
+        try (FSDataInputStream in = fs.open(gz)) {
+            in.readFully(len - 4, t);
+        }
+        return (t[0] & 0xffL) | (t[1] & 0xffL) << 8 | (t[2] & 0xffL) << 16 | (t[3] & 0xffL) << 24;
     }
 
     /** Validates the training pair of {@code dir}. */

@@ -196,7 +196,47 @@ public final class ModelFiles {
             throw BadInputException.about(weightsPath, "checksum mismatch: model.json records sha256 " + recorded
                     + ", the file has " + sha);
         }
+        checkFinite(weightsPath, shape, params);
         return new SavedModel(shape, params, meta);
+    }
+
+    /**
+     * A NaN or infinite weight makes every prediction NaN (label 0 for every image, loss NaN):
+     * such a model is refused where it is loaded, by every command, naming the first bad weight.
+     */
+    static void checkFinite(Path weightsPath, NetworkShape shape, float[] params) {
+        int bad = 0;
+        int first = -1;
+        for (int i = 0; i < params.length; i++) {
+            if (!Float.isFinite(params[i])) {
+                bad++;
+                if (first < 0) {
+                    first = i;
+                }
+            }
+        }
+        if (bad > 0) {
+            throw BadInputException.about(weightsPath, bad + " of its " + params.length + " weights are not finite"
+                    + " (the first, " + parameterName(shape, first) + ", is " + params[first] + "): the model cannot"
+                    + " score anything; train it again or use another model");
+        }
+    }
+
+    /** {@code W1[h][i]}, {@code b1[h]}, {@code W2[o][h]} or {@code b2[o]}: parameter {@code i} of the layout. */
+    static String parameterName(NetworkShape shape, int i) {
+        int w1 = shape.hidden() * shape.inputs();
+        int b1 = w1 + shape.hidden();
+        int w2 = b1 + shape.outputs() * shape.hidden();
+        if (i < w1) {
+            return "W1[" + i / shape.inputs() + "][" + i % shape.inputs() + "]";
+        }
+        if (i < b1) {
+            return "b1[" + (i - w1) + "]";
+        }
+        if (i < w2) {
+            return "W2[" + (i - b1) / shape.hidden() + "][" + (i - b1) % shape.hidden() + "]";
+        }
+        return "b2[" + (i - w2) + "]";
     }
 
     /** Largest input layer accepted: far beyond any digit image (a 2048x2048 picture has 2^22 pixels). */

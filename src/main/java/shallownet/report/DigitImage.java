@@ -5,7 +5,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Base64;
+import java.awt.image.RenderedImage;
 import javax.imageio.ImageIO;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /** A digit's uint8 pixels as an image, black on white as on paper (the {@code show} command's look). */
 public final class DigitImage {
@@ -30,12 +33,23 @@ public final class DigitImage {
 
     /** The digit at its own size as a {@code data:image/png;base64,...} URI (the page scales it). */
     public static String pngDataUri(byte[] pixels, int rows, int cols) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(image(pixels, rows, cols, 1), "png", out);
+        return "data:image/png;base64," + Base64.getEncoder().encodeToString(png(image(pixels, rows, cols, 1)));
+    }
+
+    /**
+     * An image encoded as PNG in memory. {@code ImageIO.write} to a stream would cache through a
+     * temporary file, whose failure on a full disk leaves a half-open stream that ImageIO's
+     * shutdown hook then reports as a NullPointerException trace after our error line.
+     */
+    public static byte[] png(RenderedImage img) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
+            if (!ImageIO.write(img, "png", out)) {
+                throw new IllegalStateException("no PNG writer in this JVM");
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return "data:image/png;base64," + Base64.getEncoder().encodeToString(out.toByteArray());
+        return bytes.toByteArray();
     }
 }

@@ -12,7 +12,9 @@ import org.apache.hadoop.fs.FSError;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import shallownet.BadInputException;
 import shallownet.CommandFailure;
+import shallownet.SettingWords;
 import shallownet.data.CachedSets;
 import shallownet.model.ModelFiles;
 import shallownet.idx.LabeledIdxFiles;
@@ -195,8 +197,10 @@ public final class TrainingRun {
                 kept = "the trained weights could not be kept either (" + CommandFailure.rootMessage(e2) + ")";
             }
             // No cause: a BadInputException in the chain would turn this into exit 2 with its own message.
-            CommandFailure f = new CommandFailure("could not write the model to " + out + " ("
-                    + CommandFailure.rootMessage(e) + "); " + kept);
+            // A refusal that names settings (the directory taken meanwhile) keeps them, for the caller's words.
+            Object why = e instanceof BadInputException b && b.words() != null ? b.words() : CommandFailure.rootMessage(e);
+            CommandFailure f = new CommandFailure(SettingWords.of("could not write the model to " + out + " (", why,
+                    "); " + kept));
             f.addSuppressed(e);
             throw f;
         }
