@@ -199,17 +199,17 @@ final class OutputPaths {
                 throw BadInputException.about(path, option + " is the same path as the " + role + " " + o.option()
                         + "; choose another " + option);
             }
-            if (!Collections.disjoint(out.fileKeys(), o.fileKeys()) || !Collections.disjoint(out.keys(), o.entries())) {
-                throw BadInputException.about(path, option + " is a file of the " + role + " " + o.option() + " ("
-                        + o.given() + "), reached through a link or another name; choose another " + option);
-            }
-            if (anyInside(out.keys(), theirs)) {
+            if (anyInside(out.keys(), o.keys())) {
                 throw BadInputException.about(path, option + " lies inside the " + role + " " + o.option() + " ("
                         + o.given() + "); choose a path outside it");
             }
             if (anyInside(theirs, out.keys())) {
                 throw BadInputException.about(path, option + " contains the " + role + " " + o.option() + " ("
                         + o.given() + "); choose a path that does not");
+            }
+            if (!Collections.disjoint(out.fileKeys(), o.fileKeys()) || !Collections.disjoint(out.keys(), o.entries())) {
+                throw BadInputException.about(path, option + " is a file of the " + role + " " + o.option() + " ("
+                        + o.given() + "), reached through a link or another name; choose another " + option);
             }
         }
         outputs.add(out);

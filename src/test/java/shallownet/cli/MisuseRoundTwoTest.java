@@ -115,14 +115,14 @@ class MisuseRoundTwoTest {
         args.addAll(List.of(FAST));
         args.addAll(List.of("--metrics-out", links.resolve("t10k-labels-idx1-ubyte").toString(),
                 "--model-out", root.resolve("m").toString()));
-        refused(args, 2, "--metrics-out is a file of the input --data (" + links + ")");
+        refused(args, 2, "--metrics-out lies inside the input --data (" + links + ")");
     }
 
     @Test
     void reportThroughALinkToADataFileIsRefused() throws IOException {
         Path alias = Files.createSymbolicLink(root.resolve("alias.html"), data().resolve("t10k-labels-idx1-ubyte"));
         refused(train("--report", alias.toString(), "--model-out", root.resolve("m").toString()), 2,
-                "--report is a file of the input --data");
+                "--report lies inside the input --data");
     }
 
     @Test
@@ -130,7 +130,7 @@ class MisuseRoundTwoTest {
         Files.createDirectories(root.resolve("elsewhere"));
         String spelled = root.resolve("elsewhere/../data/./train-labels-idx1-ubyte").toString();
         refused(train("--metrics-out", spelled, "--model-out", root.resolve("m").toString()), 2,
-                "--metrics-out is a file of the input --data");
+                "--metrics-out lies inside the input --data");
     }
 
     @Test

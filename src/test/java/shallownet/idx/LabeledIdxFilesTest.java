@@ -385,10 +385,26 @@ class LabeledIdxFilesTest {
     }
 
     @Test
-    void dataDirectoryPrefersRawOverGz() throws Exception {
-        // Raw: 9 training images; .gz beside it: 4 images of another size. Raw must win.
+    void dataDirectoryRefusesARawFileAndADifferentGzOfTheSameName() throws Exception {
+        // Raw: 9 training images; .gz beside it: 4 images of another size: two data sets, one name.
         IdxFixtures.DataSet raw = IdxFixtures.writeDataDirectory(tmp.resolve("mnist"), 9, 5, 2, 3, CLASSES, false);
         IdxFixtures.writeDataDirectory(tmp.resolve("mnist"), 4, 3, 5, 5, CLASSES, true);
+        String dir = raw.dir().toString();
+
+        shallownet.BadInputException e = org.junit.jupiter.api.Assertions.assertThrows(shallownet.BadInputException.class,
+                () -> DataDirectory.train(conf, dir, CLASSES));
+        assertEquals(raw.trainImages() + ": holds 70 bytes, but train-images-idx3-ubyte.gz beside it holds 116"
+                + " uncompressed: two different files under one name; remove the one that is not your data", e.getMessage());
+    }
+
+    @Test
+    void dataDirectoryPrefersRawOverTheSameGz() throws Exception {
+        IdxFixtures.DataSet raw = IdxFixtures.writeDataDirectory(tmp.resolve("mnist"), 9, 5, 2, 3, CLASSES, false);
+        for (java.nio.file.Path f : new java.nio.file.Path[] {raw.trainImages(), raw.trainLabels(), raw.testImages(),
+                raw.testLabels()}) {
+            java.nio.file.Files.write(f.resolveSibling(f.getFileName() + ".gz"),
+                    IdxFixtures.gzip(java.nio.file.Files.readAllBytes(f)));
+        }
         String dir = raw.dir().toString();
 
         LabeledIdxFiles train = DataDirectory.train(conf, dir, CLASSES);

@@ -71,8 +71,9 @@ class ModelFilesTest {
 
     /** Values whose bits a careless encoding would change. */
     private static float[] awkwardParams(NetworkShape s, int seed) {
-        float[] special = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL, Float.MAX_VALUE,
-            -Float.MAX_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 1f / 3, -0.1f};
+        // Every finite edge of float32 (non-finite weights are refused on load: nonFiniteWeightsAreRefusedOnLoad).
+        float[] special = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL, -Float.MIN_NORMAL,
+            Float.MAX_VALUE, -Float.MAX_VALUE, Math.nextDown(Float.MIN_NORMAL), Math.ulp(1f), 1f / 3, -0.1f};
         float[] p = new float[s.parameterCount()];
         java.util.Random r = new java.util.Random(seed);
         for (int k = 0; k < p.length; k++) {
@@ -118,6 +119,20 @@ class ModelFilesTest {
     }
 
     // ------------------------------------------------------------------ round trip and format
+
+    @Test
+    void nonFiniteWeightsAreRefusedOnLoad() throws Exception {
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            float[] params = awkwardParams(SHAPE, 3);
+            params[params.length - 1] = bad;
+            Path dir = save("bad-" + Float.floatToRawIntBits(bad), params, "non-finite", false);
+            shallownet.BadInputException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    shallownet.BadInputException.class, () -> ModelFiles.load(conf, dir.toString()));
+            assertTrue(e.getMessage().startsWith(dir.resolve(ModelFiles.WEIGHTS) + ": 1 of its " + params.length
+                    + " weights are not finite"), e.getMessage());
+            assertTrue(e.getMessage().contains("b2[" + (SHAPE.outputs() - 1) + "], is " + bad), e.getMessage());
+        }
+    }
 
     @Test
     void saveThenLoadRoundTripsShapeParametersAndMetadata() throws Exception {
