@@ -18,6 +18,15 @@ public final class FeatureBlock implements LabeledBlock {
     private final float[] features;
     private final byte[] labels;
 
+    /** The largest magnitude of a feature in this block. */
+    public double maxAbsFeature() {
+        float m = 0;
+        for (float f : features) {
+            m = Math.max(m, Math.abs(f));
+        }
+        return m;
+    }
+
     public FeatureBlock(int firstIndex, int featuresPerSample, float[] features, byte[] labels) {
         if (featuresPerSample < 1 || features.length != labels.length * featuresPerSample) {
             throw new IllegalArgumentException(features.length + " features for " + labels.length

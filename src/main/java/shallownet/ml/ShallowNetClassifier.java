@@ -1,5 +1,9 @@
 package shallownet.ml;
 
+import shallownet.train.TrainingListener;
+import shallownet.train.EpochMetrics;
+import shallownet.train.DivergenceGuard;
+import shallownet.CommandFailure;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -61,6 +65,9 @@ public final class ShallowNetClassifier
     private final IntParam lrStepEpochs;
     private final DoubleParam weightDecay;
     private final IntParam numPartitions;
+    private final Param<String> featureScaling;
+    private final DoubleParam maxFeatureMagnitude;
+    private final DoubleParam maxLossFactor;
 
     public ShallowNetClassifier() {
         this(Identifiable.randomUID("shallowNetClassifier"));
@@ -104,7 +111,66 @@ public final class ShallowNetClassifier
         setDefault(lrDecay, TrainingConfig.DEFAULT_LR_DECAY);
         setDefault(lrStepEpochs, TrainingConfig.DEFAULT_LR_STEP_EPOCHS);
         setDefault(weightDecay, 0.0);
+        featureScaling = new Param<>(this, "featureScaling", "none: the features as given; minMax: each feature "
+                + "mapped to [-1, 1] by its range on the training data, as the notebook maps 0..255 pixels, and the "
+                + "mapping folded into the model's first layer (it scores the features as given)",
+                ParamValidators.inArray(new String[] {"none", "minMax"}));
+        maxFeatureMagnitude = new DoubleParam(this, "maxFeatureMagnitude", "with featureScaling none, features "
+                + "larger than this in magnitude are refused: SGD at this recipe's rates learns nothing useful from "
+                + "them (> 0)", ParamValidators.gt(0));
+        maxLossFactor = new DoubleParam(this, "maxLossFactor", "divergence guard: fit fails when a minibatch loss "
+                + "is not finite or above this many times the initial training loss (> 1)", ParamValidators.gt(1));
         setDefault(numPartitions, 0);
+        setDefault(featureScaling, "none");
+        setDefault(maxFeatureMagnitude, DEFAULT_MAX_FEATURE_MAGNITUDE);
+        setDefault(maxLossFactor, 10.0);
+    }
+
+    /**
+     * Features beyond this magnitude are refused unless scaled: measured on 20,000 MNIST rows, 2
+     * epochs, default params, raw 0..255 pixels gave 11-12 % test accuracy (no better than
+     * guessing) and pixels in the hundreds of thousands a NaN model; features in [-1, 1] 9x %.
+     * A standardized feature rarely exceeds 10.
+     */
+    static final double DEFAULT_MAX_FEATURE_MAGNITUDE = 10.0;
+
+    public Param<String> featureScaling() {
+        return featureScaling;
+    }
+
+    public DoubleParam maxFeatureMagnitude() {
+        return maxFeatureMagnitude;
+    }
+
+    public DoubleParam maxLossFactor() {
+        return maxLossFactor;
+    }
+
+    public String getFeatureScaling() {
+        return $(featureScaling);
+    }
+
+    public double getMaxFeatureMagnitude() {
+        return (Double) $(maxFeatureMagnitude);
+    }
+
+    public double getMaxLossFactor() {
+        return (Double) $(maxLossFactor);
+    }
+
+    public ShallowNetClassifier setFeatureScaling(String value) {
+        set(featureScaling, value);
+        return this;
+    }
+
+    public ShallowNetClassifier setMaxFeatureMagnitude(double value) {
+        set(maxFeatureMagnitude, value);
+        return this;
+    }
+
+    public ShallowNetClassifier setMaxLossFactor(double value) {
+        set(maxLossFactor, value);
+        return this;
     }
 
     @Override
@@ -316,22 +382,64 @@ public final class ShallowNetClassifier
             // The memory the estimate names, as a Spark ML user sets it: Spark's configuration keys.
             throw new BadInputException(e.message(s -> SPARK_KEYS.getOrDefault(s, s)), e);
         }
-        FeatureBlocks.Cached blocks = FeatureBlocks.cache(rows, inputs, classes, getNumPartitions(),
-                "ShallowNetClassifier " + uid + " training data");
+        FeatureBlocks.MinMax scaling = "minMax".equals(getFeatureScaling()) ? FeatureBlocks.MinMax.of(rows, inputs) : null;
+        FeatureBlocks.Cached blocks = cacheRefusingNonFinite(rows, inputs, classes, scaling);
         try {
+            if (scaling == null && blocks.maxAbs() > getMaxFeatureMagnitude()) {
+                throw new IllegalArgumentException("features in column '" + getFeaturesCol() + "' reach "
+                        + blocks.maxAbs() + " in magnitude, above maxFeatureMagnitude " + getMaxFeatureMagnitude()
+                        + ": SGD on them learns nothing useful; scale them to about [-1, 1] (e.g. MinMaxScaler with "
+                        + "min -1 and max 1), or set featureScaling to minMax");
+            }
             NetworkShape shape = new NetworkShape(inputs, config.hidden(), classes);
             JavaRDD<FeatureBlock> noTestSet = sc.emptyRDD();
-            Trainer trainer = new Trainer(config, shape,
-                    new SparkBackend(sc, shape, blocks.rdd(), blocks.count(), noTestSet),
-                    m -> LOG.info("{}: epoch {} training loss {} error {} % ({} samples, {})", uid, m.epoch(),
+            DivergenceGuard guard = new DivergenceGuard(getMaxLossFactor());
+            TrainingListener listener = new TrainingListener() {
+                @Override
+                public void onStep(StepProgress step) {
+                    guard.onStep(step);
+                }
+
+                @Override
+                public void onEpoch(EpochMetrics m) {
+                    LOG.info("{}: epoch {} training loss {} error {} % ({} samples, {})", uid, m.epoch(),
                             String.format("%.6f", m.trainLoss()), String.format("%.3f", m.trainErrorPct()),
-                            blocks.count(), shape));
-            Trainer.Result result = trainer.train(WeightInit.initShallow(shape, config.seed()));
-            return new ShallowNetClassificationModel(uid, shape, result.params(),
+                            blocks.count(), shape);
+                    guard.onEpoch(m);
+                }
+            };
+            Trainer trainer = new Trainer(config, shape, new SparkBackend(sc, shape, blocks.rdd(), blocks.count(),
+                    noTestSet).maxAbsInput(blocks.maxAbs()), listener);
+            Trainer.Result result;
+            try {
+                result = trainer.train(WeightInit.initShallow(shape, config.seed()));
+            } catch (CommandFailure e) {
+                // Divergence, a gradient out of range: in this estimator's params' names.
+                throw new IllegalStateException(e.message(s -> PARAM_NAMES.getOrDefault(s, s)), e);
+            }
+            float[] params = scaling == null ? result.params() : scaling.foldInto(shape, result.params());
+            return new ShallowNetClassificationModel(uid, shape, params,
                     new ShallowNetClassificationModel.TrainingSummary(result.last().trainLoss(),
                             result.last().trainErrorPct(), blocks.count(), result.seconds()));
         } finally {
             blocks.rdd().unpersist(false);
+        }
+    }
+
+    /** The rows as cached blocks; a non-finite feature fails the caching job, reported here as its own message. */
+    private FeatureBlocks.Cached cacheRefusingNonFinite(Dataset<Row> rows, int inputs, int classes,
+                                                        FeatureBlocks.MinMax scaling) {
+        try {
+            return FeatureBlocks.cache(rows, inputs, classes, getNumPartitions(), "ShallowNetClassifier " + uid
+                    + " training data", getFeaturesCol(), scaling);
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof IllegalArgumentException && t.getMessage() != null
+                        && t.getMessage().startsWith("column '")) {
+                    throw new IllegalArgumentException(t.getMessage(), e);
+                }
+            }
+            throw e;
         }
     }
 

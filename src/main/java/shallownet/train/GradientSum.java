@@ -12,39 +12,38 @@ import shallownet.net.NetworkShape;
  * none of the minibatch sends back a few bytes rather than a zero gradient of 200 KB.
  *
  * <p>Within a partition the gradient is summed in float, block after block in partition order:
- * deterministic. Across partitions {@code treeAggregate} merges in whatever order tasks finish, and
- * float addition is not associative, so two runs could differ in the last bits. Partial sums are
- * therefore merged as fixed-point longs (multiples of 2^-{@value #FRACTION_BITS}): integer
- * addition is exact, so the sum is the same whatever the order, retries or executor losses. The
- * minibatch loss is merged the same way, so it too is reproducible.
+ * deterministic. Partials are summed exactly, in fixed point at the step's binary points
+ * ({@link ExactSum}): the same bits whatever the merge order, retries or executor losses, and
+ * a single partial is rounded to the same points, so one partition and many give the same
+ * outcome. A partial that cannot be represented (not finite, or beyond the step's bound) is
+ * kept as a fact ({@link #rangeFailure}) and reported by {@link #gradient(float[])}, never turned
+ * into NaN weights.
  */
 public final class GradientSum implements BlockFold<LabeledBlock, GradientSum> {
 
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
 
     /**
-     * Resolution 2^-36 = 1.5e-11: far below a float's rounding for any gradient entry above 2.4e-4
-     * (the only entries whose last bits it changes are ones too small to move a weight: the step
-     * scales them by gamma / B = 5e-4). Range +-2^27 = 1.3e8 per entry: a full-batch gradient sum
-     * over MNIST's 60,000 samples stays below 1e5. Beyond the range the sum is not finite (a
-     * diverging run), reported as NaN.
+     * The binary points when none is given (tests, and folds built without a step's bound):
+     * 2^-36 for both, a range of 2^25 per value.
      */
-    static final int FRACTION_BITS = 36;
-    private static final double TO_FIXED = 0x1p36;
-    private static final double FROM_FIXED = 0x1p-36;
-    private static final double LIMIT = 0x1p62;
+    static final ExactSum DEFAULT_POINTS = new ExactSum(-36, -36);
 
+    /** The step's binary points; travels with every partial, so any two partials merge at the same ones. */
+    private final ExactSum points;
     /** The partition's float partial sum, until merged with another partition's. */
     private float[] gradient;
-    /** The exact sum of several partitions' partial sums, in units of 2^-36. */
+    /** The exact sum of several partitions' partial sums, in units of 2^points.gradientScale(). */
     private long[] fixed;
     /** Sum of {@code -log y[label]} over the step's samples (fixed point once merged). */
     private double lossSum;
     private long lossFixed;
     private long samples;
     private long errors;
-    /** Set when a partial sum was NaN, infinite or beyond the fixed-point range. */
-    private boolean notFinite;
+    /** The first value that could not be represented, as "what: value" (null: none). */
+    private String rangeFailure;
+    /** Whether the loss sum itself could not be represented (then {@link #lossSum} is NaN). */
+    private boolean lossUnrepresentable;
     /** Time in the kernel: summed within a partition, the slowest partition's across them. */
     private long kernelNanos;
 
@@ -53,11 +52,22 @@ public final class GradientSum implements BlockFold<LabeledBlock, GradientSum> {
 
     /** An empty sum over all samples of the blocks it is given. */
     public GradientSum() {
+        this(DEFAULT_POINTS);
+    }
+
+    /** An empty sum at the given binary points. */
+    public GradientSum(ExactSum points) {
+        this.points = points;
     }
 
     /** An empty fold of the gradient over the samples of {@code batch} (null: all) that its blocks hold. */
     public static GradientSum ofBatch(int[] batch) {
-        GradientSum sum = new GradientSum();
+        return ofBatch(batch, DEFAULT_POINTS);
+    }
+
+    /** {@link #ofBatch(int[])} at a step's binary points ({@link ExactSum#forStep}). */
+    public static GradientSum ofBatch(int[] batch, ExactSum points) {
+        GradientSum sum = new GradientSum(points);
         sum.batch = batch;
         return sum;
     }
@@ -91,37 +101,29 @@ public final class GradientSum implements BlockFold<LabeledBlock, GradientSum> {
 
     @Override
     public GradientSum merge(GradientSum other) {
-        if (other.gradient == null && other.fixed == null) {
+        if (other.isEmpty()) {
             return this;
         }
-        if (gradient == null && fixed == null) {
+        if (isEmpty()) {
             return other;
         }
+        if (!points.equals(other.points)) {
+            throw new IllegalStateException("partials of different steps: binary points " + points + " and "
+                    + other.points);
+        }
         toFixed();
-        notFinite |= other.notFinite;
-        if (other.fixed != null) {
-            for (int i = 0; i < fixed.length && !notFinite; i++) {
-                addFixed(i, other.fixed[i]);
+        other.toFixed();
+        if (rangeFailure == null) {
+            rangeFailure = other.rangeFailure;
+        }
+        lossUnrepresentable |= other.lossUnrepresentable;
+        if (rangeFailure == null) {
+            long[] o = other.fixed;
+            for (int i = 0; i < fixed.length; i++) {
+                fixed[i] = Math.addExact(fixed[i], o[i]); // cannot overflow: each is below 2^61 (ExactSum.LIMIT)
             }
-            lossFixed += other.lossFixed;
-        } else {
-            // A partition's float partial, converted as it is added: the same longs as toFixed()
-            // would make, without a second long[] per merge (one merge per task and step).
-            float[] g = other.gradient;
-            for (int i = 0; i < fixed.length && !notFinite; i++) {
-                double v = g[i] * TO_FIXED;
-                if (!(Math.abs(v) < LIMIT)) {
-                    notFinite = true;
-                } else {
-                    addFixed(i, Math.round(v));
-                }
-            }
-            double l = other.lossSum * TO_FIXED;
-            if (!(Math.abs(l) < LIMIT)) {
-                notFinite = true;
-            } else {
-                lossFixed += Math.round(l);
-            }
+            lossFixed = Math.addExact(lossFixed, other.lossFixed);
+            recheck();
         }
         samples += other.samples;
         errors += other.errors;
@@ -130,34 +132,43 @@ public final class GradientSum implements BlockFold<LabeledBlock, GradientSum> {
         return this;
     }
 
-    private void addFixed(int i, long x) {
-        long s = fixed[i] + x;
-        // Overflow iff both operands have the same sign and the sum's differs.
-        if (((fixed[i] ^ s) & (x ^ s)) < 0) {
-            notFinite = true;
+    /** A merged value past the limit is past the step's bound, which no true sum can exceed. */
+    private void recheck() {
+        for (int i = 0; i < fixed.length; i++) {
+            if (Math.abs((double) fixed[i]) >= ExactSum.LIMIT) {
+                rangeFailure = "gradient entry " + i + ": " + ExactSum.fromFixed(fixed[i], points.gradientScale());
+                return;
+            }
         }
-        fixed[i] = s;
+        if (Math.abs((double) lossFixed) >= ExactSum.LIMIT) {
+            rangeFailure = "loss sum: " + ExactSum.fromFixed(lossFixed, points.lossScale());
+            lossUnrepresentable = true;
+        }
     }
 
+    /** Rounds the float partial to the step's binary points, once; records the first value that does not fit. */
     private void toFixed() {
-        if (fixed != null) {
+        if (fixed != null || gradient == null) {
             return;
         }
-        fixed = new long[gradient.length];
+        long[] f = new long[gradient.length];
+        int scale = points.gradientScale();
         for (int i = 0; i < gradient.length; i++) {
-            double v = gradient[i] * TO_FIXED;
-            if (!(Math.abs(v) < LIMIT)) {
-                notFinite = true;
-                break;
+            long x = ExactSum.toFixed(gradient[i], scale);
+            if (x == Long.MIN_VALUE && rangeFailure == null) {
+                rangeFailure = "gradient entry " + i + ": " + gradient[i];
             }
-            fixed[i] = Math.round(v);
+            f[i] = x == Long.MIN_VALUE ? 0 : x;
         }
-        double l = lossSum * TO_FIXED;
-        if (!(Math.abs(l) < LIMIT)) {
-            notFinite = true;
-        } else {
-            lossFixed = Math.round(l);
+        long l = ExactSum.toFixed(lossSum, points.lossScale());
+        if (l == Long.MIN_VALUE) {
+            lossUnrepresentable = true;
+            if (rangeFailure == null) {
+                rangeFailure = "loss sum: " + lossSum;
+            }
         }
+        lossFixed = l == Long.MIN_VALUE ? 0 : l;
+        fixed = f;
         gradient = null;
     }
 
@@ -167,35 +178,47 @@ public final class GradientSum implements BlockFold<LabeledBlock, GradientSum> {
     }
 
     /**
-     * The summed gradient (all NaN if it was not finite), or null if no sample contributed.
-     * Converts a merged fixed-point sum back to float: call once per step.
+     * The first value of the step that could not be represented at its binary points ("gradient
+     * entry 17: NaN", "loss sum: 1.2E30"), or null. Converts the partial if it is still float.
      */
+    public String rangeFailure() {
+        toFixed();
+        return rangeFailure;
+    }
+
+    /** The summed gradient, or null if no sample contributed; see {@link #gradient(float[])}. */
     public float[] gradient() {
         return gradient(null);
     }
 
     /**
-     * {@link #gradient()}, written into {@code buffer} (of the gradient's length) when a merged sum
-     * must be converted, so that the training loop does not allocate 200 KB per step; a single
-     * partition's partial is returned as it is. A null buffer allocates one.
+     * The exact sum as float, written into {@code buffer} (of the gradient's length; null
+     * allocates one) so that the training loop does not allocate 200 KB per step. A sum with a
+     * {@link #rangeFailure} has no gradient: {@link GradientRangeException}.
      */
     public float[] gradient(float[] buffer) {
-        if (fixed == null) {
-            return gradient;
+        if (isEmpty()) {
+            return null;
+        }
+        toFixed();
+        if (rangeFailure != null) {
+            throw new GradientRangeException(rangeFailure);
         }
         float[] g = buffer != null ? buffer : new float[fixed.length];
+        int scale = points.gradientScale();
         for (int i = 0; i < fixed.length; i++) {
-            g[i] = notFinite ? Float.NaN : (float) (fixed[i] * FROM_FIXED);
+            g[i] = (float) ExactSum.fromFixed(fixed[i], scale);
         }
         return g;
     }
 
-    /** Sum over the step's samples of {@code -log y[label]} at the step's weights (NaN if not finite). */
+    /** Sum over the step's samples of {@code -log y[label]} at the step's weights (NaN if it could not be represented). */
     public double lossSum() {
-        if (notFinite) {
-            return Double.NaN;
+        if (isEmpty()) {
+            return 0;
         }
-        return fixed == null ? lossSum : lossFixed * FROM_FIXED;
+        toFixed();
+        return lossUnrepresentable ? Double.NaN : ExactSum.fromFixed(lossFixed, points.lossScale());
     }
 
     /** Samples that contributed. */

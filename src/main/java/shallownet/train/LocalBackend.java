@@ -29,7 +29,8 @@ public final class LocalBackend implements TrainingBackend {
 
     @Override
     public GradientSum gradientSum(float[] params, int[] batch, String description) {
-        return new GradientSum().add(train, shape, params, batch);
+        return new GradientSum(SparkBackend.stepPoints(shape, params, maxAbsInput(), batch == null ? train.count()
+                : batch.length, description)).add(train, shape, params, batch);
     }
 
     @Override

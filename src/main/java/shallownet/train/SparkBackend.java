@@ -52,6 +52,7 @@ public final class SparkBackend implements TrainingBackend {
     private final int trainCount;
     private boolean weightsInTask = WEIGHTS_IN_TASK_DEFAULT;
     private long lastKernelNanos;
+    private double maxAbsInput = 1.0;
 
     /** {@code train} and {@code test} should be cached; {@code trainCount} is the training set size. */
     public SparkBackend(JavaSparkContext sc, NetworkShape shape, JavaRDD<? extends LabeledBlock> train, int trainCount,
@@ -87,6 +88,49 @@ public final class SparkBackend implements TrainingBackend {
         return this;
     }
 
+    /** The largest magnitude of a training input (default 1: MNIST's scaled pixels); see {@link TrainingBackend#maxAbsInput}. */
+    public SparkBackend maxAbsInput(double value) {
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException("not a finite input magnitude: " + value);
+        }
+        this.maxAbsInput = value;
+        return this;
+    }
+
+    @Override
+    public double maxAbsInput() {
+        return maxAbsInput;
+    }
+
+    /**
+     * A step's binary points ({@link ExactSum#forStep}); a step whose bound is not finite (weights
+     * or inputs beyond what float32 can carry through the network) fails here, before any job.
+     */
+    static ExactSum stepPoints(NetworkShape shape, float[] params, double maxAbsInput, long samples, String description) {
+        ExactSum points = ExactSum.forStep(shape, params, maxAbsInput, samples);
+        if (points == null) {
+            float w = maxAbs(params);
+            if (!Float.isFinite(w)) {
+                throw new DivergedException(shallownet.SettingWords.of("training diverged before " + description
+                        + ": the weights are no longer finite; lower ", shallownet.SettingWords.setting("learningRate"),
+                        "; nothing was saved or promoted"));
+            }
+            throw new GradientRangeException(shallownet.SettingWords.of(description + ": the minibatch gradient "
+                    + "cannot be bounded in float32: the inputs reach " + maxAbsInput + " and the weights " + w
+                    + "; scale the features to about [-1, 1] or lower ", shallownet.SettingWords.setting("learningRate")),
+                    "bound not finite");
+        }
+        return points;
+    }
+
+    static float maxAbs(float[] params) {
+        float m = 0;
+        for (float p : params) {
+            m = Math.max(m, Math.abs(p));
+        }
+        return m;
+    }
+
     /** Kernel time of the last step's slowest task (the rest of the step is Spark's). */
     public long lastKernelNanos() {
         return lastKernelNanos;
@@ -99,7 +143,8 @@ public final class SparkBackend implements TrainingBackend {
 
     @Override
     public GradientSum gradientSum(float[] params, int[] batch, String description) {
-        GradientSum sum = aggregate(sc, shape, train, params, weightsInTask, () -> GradientSum.ofBatch(batch),
+        ExactSum points = stepPoints(shape, params, maxAbsInput, batch == null ? trainCount : batch.length, description);
+        GradientSum sum = aggregate(sc, shape, train, params, weightsInTask, () -> GradientSum.ofBatch(batch, points),
                 description);
         if (sum.isEmpty()) {
             throw new IllegalStateException(description + ": no partition held any sample of the step");

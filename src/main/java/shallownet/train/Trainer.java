@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
+import shallownet.SettingWords;
 import shallownet.net.EvalSums;
 import shallownet.net.NetworkShape;
 
@@ -164,12 +165,24 @@ public final class Trainer {
         if (gradientBuffer == null) {
             gradientBuffer = new float[params.length];
         }
-        update.apply(params, sum.gradient(gradientBuffer), (int) sum.samples(), lr);
+        // The listeners (the divergence guard) see the step's loss before its update is applied:
+        // a diverging step never reaches the weights.
+        listener.onStep(new TrainingListener.StepProgress(epoch, config.epochs(), step, steps, sum.samples(),
+                sum.lossSum(), sum.errors(), System.nanoTime() - t0, shape.outputs()));
+        float[] gradient;
+        try {
+            gradient = sum.gradient(gradientBuffer);
+        } catch (GradientRangeException e) {
+            throw new GradientRangeException(SettingWords.of(description + ": the minibatch gradient cannot be "
+                    + "represented (" + e.detail() + ") although its loss is finite: float32 overflowed in the network, "
+                    + "whose inputs reach " + backend.maxAbsInput() + " and weights " + SparkBackend.maxAbs(params)
+                    + "; scale the features to about [-1, 1] or lower ", SettingWords.setting("learningRate")),
+                    e.detail());
+        }
+        update.apply(params, gradient, (int) sum.samples(), lr);
         long nanos = System.nanoTime() - t0;
         stepTimer.record(nanos);
         trainNanos += nanos;
-        listener.onStep(new TrainingListener.StepProgress(epoch, config.epochs(), step, steps, sum.samples(),
-                sum.lossSum(), sum.errors(), nanos, shape.outputs()));
     }
 
     private EpochMetrics evaluate(float[] params, int epoch, ValidationSplit split, long start, long epochStart) {

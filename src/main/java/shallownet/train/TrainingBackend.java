@@ -12,9 +12,20 @@ public interface TrainingBackend {
     int trainCount();
 
     /**
+     * The largest magnitude of a training input as the kernel sees it: 1 for MNIST's pixels
+     * scaled to [-1, 1]; for real-valued features, their largest absolute value. Bounds a step's
+     * gradient ({@link ExactSum#forStep}).
+     */
+    default double maxAbsInput() {
+        return 1.0;
+    }
+
+    /**
      * Gradient sum over the training samples whose indices are in {@code batch} (null: all),
      * at parameters {@code params}, with their loss and errors at those parameters; never empty.
-     * {@code description} names the work (e.g. for the Spark UI).
+     * {@code description} names the work (e.g. for the Spark UI). Summed exactly at the step's
+     * binary points ({@link ExactSum#forStep}); a step whose bound is not finite fails with
+     * {@link GradientRangeException}.
      */
     GradientSum gradientSum(float[] params, int[] batch, String description);
 

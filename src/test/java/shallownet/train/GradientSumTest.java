@@ -147,23 +147,118 @@ class GradientSumTest {
     }
 
     @Test
-    void aPartialBeyondTheFixedPointRangeMakesTheSumNaN() {
-        // Hidden units of 1e20 give W2 gradients of about 1e20: finite floats, far beyond 2^27.
-        float[] huge = new float[SHAPE.parameterCount()];
+    void aPartialBeyondTheFixedRangeIsARangeFailureNeverNaNWeights() {
+        // Hidden units of 1e20 give W2 gradients of about 1e20: finite floats, far beyond the default 2^25.
+        float[] huge = hugeHidden();
+        GradientSum merged = new GradientSum().add(parts.get(1), SHAPE, huge, batch)
+                .merge(new GradientSum().add(parts.get(0), SHAPE, huge, batch));
+        GradientRangeException e = org.junit.jupiter.api.Assertions.assertThrows(GradientRangeException.class,
+                merged::gradient);
+        assertTrue(e.detail().startsWith("gradient entry "), e.detail());
+        // One partition alone is rounded at the same binary point: the same outcome, not a silent float.
+        org.junit.jupiter.api.Assertions.assertThrows(GradientRangeException.class,
+                () -> new GradientSum().add(whole, SHAPE, huge, batch).gradient());
+    }
+
+    private float[] hugeHidden() {
+        float[] huge = params.clone();
         java.util.Arrays.fill(huge, SHAPE.b1Offset(), SHAPE.b1Offset() + SHAPE.hidden(), 1e20f);
-        GradientSum exploding = new GradientSum().add(parts.get(0), SHAPE, huge, batch);
-        assertTrue(Float.isFinite(exploding.gradient()[SHAPE.w2Offset()]));
-        GradientSum merged = new GradientSum().add(parts.get(1), SHAPE, huge, batch).merge(exploding);
-        assertTrue(Float.isNaN(merged.gradient()[0]));
-        assertTrue(Double.isNaN(merged.lossSum()));
+        return huge;
     }
 
     @Test
-    void aNaNPartialMakesTheSumNaN() {
+    void theStepsBoundHoldsLargeMagnitudesExactlyWhateverThePartitioning() {
+        float[] huge = hugeHidden();
+        ExactSum points = ExactSum.forStep(SHAPE, huge, 1.0, batch.length);
+        GradientSum reference = null;
+        for (int[] order : new int[][] {{0, 1, 2, 3, 4, 5}, {5, 3, 1, 0, 2, 4}, {2, 5, 0, 4, 1, 3}}) {
+            GradientSum acc = new GradientSum(points);
+            for (int k : order) {
+                acc = acc.merge(new GradientSum(points).add(parts.get(k), SHAPE, huge, batch));
+            }
+            if (reference == null) {
+                reference = acc;
+            } else {
+                assertArrayEquals(reference.gradient(), acc.gradient(), "the same bits in any order");
+                assertEquals(reference.lossSum(), acc.lossSum(), 0.0);
+            }
+        }
+        float[] merged = reference.gradient();
+        float[] single = new GradientSum(points).add(whole, SHAPE, huge, batch).gradient();
+        double maxDiff = 0;
+        double maxAbs = 0;
+        for (int i = 0; i < merged.length; i++) {
+            assertTrue(Float.isFinite(merged[i]), "entry " + i);
+            maxDiff = Math.max(maxDiff, Math.abs(merged[i] - single[i]));
+            maxAbs = Math.max(maxAbs, Math.abs(single[i]));
+        }
+        assertTrue(maxAbs > 1e20, "large magnitudes: " + maxAbs);
+        assertTrue(maxDiff <= 1e-6 * maxAbs, "6 partitions and 1 agree to float rounding: " + maxDiff + " of " + maxAbs);
+    }
+
+    @Test
+    void theLossSumNeverWrapsAround() {
+        // Output biases of +-1e7 make every sample's -log y about 1e7: 600 samples sum to about 6e9,
+        // where the old fixed-point loss (range 2^26 = 6.7e7 per partial) wrapped around.
+        float[] confident = params.clone();
+        for (int k = 0; k < SHAPE.outputs(); k++) {
+            confident[SHAPE.b2Offset() + k] = k % 2 == 0 ? 1e7f : -1e7f;
+        }
+        ExactSum points = ExactSum.forStep(SHAPE, confident, 1.0, batch.length);
+        GradientSum acc = new GradientSum(points);
+        double floatSum = 0;
+        for (int k = 0; k < PARTS; k++) {
+            GradientSum p = new GradientSum(points).add(parts.get(k), SHAPE, confident, batch);
+            floatSum += new GradientSum(points).add(parts.get(k), SHAPE, confident, batch).lossSum();
+            acc = acc.merge(p);
+        }
+        assertTrue(acc.lossSum() > 1e9, "positive and large: " + acc.lossSum());
+        assertEquals(floatSum, acc.lossSum(), 1e-9 * floatSum);
+        GradientRangeException e = org.junit.jupiter.api.Assertions.assertThrows(GradientRangeException.class, () -> {
+            GradientSum old = new GradientSum();
+            for (int k = 0; k < PARTS; k++) {
+                old = old.merge(new GradientSum().add(parts.get(k), SHAPE, confident, batch));
+            }
+            old.gradient();
+        });
+        assertTrue(e.detail().startsWith("loss sum: "), "at the old fixed point the loss is refused, not wrapped: "
+                + e.detail());
+    }
+
+    @Test
+    void anEntryAtTheRangesEdge() {
+        int scale = -36;
+        double edge = Math.scalb(ExactSum.LIMIT, scale);
+        assertEquals(Long.MIN_VALUE, ExactSum.toFixed(edge, scale), "the limit itself is out of range");
+        long below = ExactSum.toFixed(Math.nextDown(edge), scale);
+        assertTrue(below > 0 && below < (long) ExactSum.LIMIT, "just below is representable: " + below);
+        assertEquals(Math.nextDown(edge), ExactSum.fromFixed(below, scale), 0.0, "and exact");
+        assertEquals(Long.MIN_VALUE, ExactSum.toFixed(Double.NaN, scale));
+        assertEquals(Long.MIN_VALUE, ExactSum.toFixed(Double.NEGATIVE_INFINITY, scale));
+    }
+
+    @Test
+    void everyGradientEntryLiesWithinTheStepsBound() {
+        java.util.Random r = new java.util.Random(11);
+        for (int trial = 0; trial < 20; trial++) {
+            float[] p = new float[SHAPE.parameterCount()];
+            float spread = (float) Math.pow(10, r.nextInt(6) - 2);
+            for (int i = 0; i < p.length; i++) {
+                p[i] = (float) (r.nextGaussian() * spread);
+            }
+            ExactSum points = ExactSum.forStep(SHAPE, p, 1.0, batch.length);
+            GradientSum g = new GradientSum(points).add(whole, SHAPE, p, batch);
+            assertEquals(null, g.rangeFailure(), "trial " + trial + ", weights ~" + spread);
+            assertTrue(Double.isFinite(g.lossSum()));
+        }
+    }
+
+    @Test
+    void aNaNPartialIsAFailureNotNaNWeights() {
         float[] nan = params.clone();
         nan[0] = Float.NaN;
         GradientSum merged = partial(1).merge(new GradientSum().add(parts.get(0), SHAPE, nan, batch));
-        assertTrue(Float.isNaN(merged.gradient()[SHAPE.b2Offset()]));
-        assertTrue(Double.isNaN(merged.lossSum()));
+        assertTrue(Double.isNaN(merged.lossSum()), "the loss says so (the divergence guard sees it first)");
+        org.junit.jupiter.api.Assertions.assertThrows(GradientRangeException.class, merged::gradient);
     }
 }
