@@ -18,6 +18,15 @@ public final class FeatureBlock implements LabeledBlock {
     private final float[] features;
     private final byte[] labels;
 
+    /** The sum of the squares of this block's features (their root mean square tells their scale). */
+    public double sumOfSquares() {
+        double s = 0;
+        for (float f : features) {
+            s += (double) f * f;
+        }
+        return s;
+    }
+
     /** The largest magnitude of a feature in this block. */
     public double maxAbsFeature() {
         float m = 0;

@@ -24,8 +24,11 @@ final class FeatureBlocks {
     private FeatureBlocks() {
     }
 
-    /** The cached blocks, how many samples they hold and the largest magnitude of a cached feature. */
-    record Cached(JavaRDD<FeatureBlock> rdd, int count, double maxAbs) {
+    /**
+     * The cached blocks, how many samples they hold, the largest magnitude of a cached feature and
+     * the features' root mean square (over all samples and features).
+     */
+    record Cached(JavaRDD<FeatureBlock> rdd, int count, double maxAbs, double rms) {
     }
 
     /**
@@ -121,8 +124,8 @@ final class FeatureBlocks {
         blocks.setName(name);
         blocks.persist(StorageLevel.MEMORY_ONLY());
         // One pass over the cached blocks: their count, and the largest feature magnitude (bounds each step's gradient).
-        double[] countAndMax = blocks.map(b -> new double[] {b.count(), b.maxAbsFeature()})
-                .fold(new double[] {0, 0}, (a, b) -> new double[] {a[0] + b[0], Math.max(a[1], b[1])});
+        double[] countAndMax = blocks.map(b -> new double[] {b.count(), b.maxAbsFeature(), b.sumOfSquares()})
+                .fold(new double[] {0, 0, 0}, (a, b) -> new double[] {a[0] + b[0], Math.max(a[1], b[1]), a[2] + b[2]});
         long count = (long) countAndMax[0];
         if (count == 0) {
             blocks.unpersist(false);
@@ -132,7 +135,7 @@ final class FeatureBlocks {
             blocks.unpersist(false);
             throw new IllegalArgumentException("too many rows for one training set: " + count);
         }
-        return new Cached(blocks, (int) count, countAndMax[1]);
+        return new Cached(blocks, (int) count, countAndMax[1], Math.sqrt(countAndMax[2] / ((double) count * inputs)));
     }
 
     static List<FeatureBlock> pack(Iterator<Tuple2<Row, Long>> it, int inputs, int classes, int maxBlock) {
@@ -167,7 +170,8 @@ final class FeatureBlocks {
             for (int i = 0; i < inputs; i++) {
                 double x = v.apply(i);
                 if (!Double.isFinite(x) || !Float.isFinite((float) x)) {
-                    throw new IllegalArgumentException("column '" + column + "', row " + next._2() + ": feature " + i
+                    throw new IllegalArgumentException("column '" + column + "', row " + next._2() + " (label "
+                            + (row.isNullAt(1) ? "null" : row.getDouble(1)) + "): feature " + i
                             + " is " + x + (Double.isFinite(x) ? ", beyond float32's range" : "")
                             + "; every feature must be a finite number (fill or drop such rows first)");
                 }

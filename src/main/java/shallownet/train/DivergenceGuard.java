@@ -14,6 +14,7 @@ public final class DivergenceGuard implements TrainingListener {
 
     private final double factor;
     private double reference = Double.NaN;
+    private boolean testSet = true;
 
     public DivergenceGuard(double factor) {
         checkFactor(factor);
@@ -26,6 +27,12 @@ public final class DivergenceGuard implements TrainingListener {
         }
     }
 
+    /** For a run without a test set (Spark ML's fit): its test loss is NaN by construction, not divergence. */
+    public DivergenceGuard withoutTestSet() {
+        this.testSet = false;
+        return this;
+    }
+
     /** The run's initial training loss, when it resumes and so does not evaluate epoch 0 again. */
     public void initialLoss(double loss) {
         this.reference = loss;
@@ -36,7 +43,7 @@ public final class DivergenceGuard implements TrainingListener {
         if (m.epoch() == 0) {
             reference = m.trainLoss();
         }
-        if (!Double.isFinite(m.trainLoss()) || !Double.isFinite(m.testLoss())) {
+        if (!Double.isFinite(m.trainLoss()) || testSet && !Double.isFinite(m.testLoss())) {
             throw new DivergedException(String.format("training diverged: %s loss is %s (train) and %s (test); "
                     + "nothing was saved or promoted", m.epoch() == 0 ? "the initial" : "epoch " + m.epoch() + "'s",
                     m.trainLoss(), m.testLoss()));

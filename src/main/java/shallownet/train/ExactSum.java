@@ -27,7 +27,43 @@ import shallownet.net.NetworkShape;
  * ({@link Math#addExact}); a value that cannot be represented (a non-finite partial, or one above
  * the bound, which the bound's proof excludes) is reported, never turned into NaN weights.
  */
-public record ExactSum(int gradientScale, int lossScale) implements Serializable {
+public final class ExactSum implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    // A class, not a record: Kryo (Spark's serializer for task results here) cannot build records.
+    private final int gradientScale;
+    private final int lossScale;
+
+    public ExactSum(int gradientScale, int lossScale) {
+        this.gradientScale = gradientScale;
+        this.lossScale = lossScale;
+    }
+
+    /** The gradient's binary point: values in units of 2^gradientScale. */
+    public int gradientScale() {
+        return gradientScale;
+    }
+
+    /** The loss sum's binary point. */
+    public int lossScale() {
+        return lossScale;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ExactSum e && e.gradientScale == gradientScale && e.lossScale == lossScale;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * gradientScale + lossScale;
+    }
+
+    @Override
+    public String toString() {
+        return "2^" + gradientScale + " (gradient), 2^" + lossScale + " (loss)";
+    }
 
     /** Largest magnitude a converted value may have: half the long range, so a sum of two never overflows unchecked. */
     static final double LIMIT = 0x1p61;
