@@ -8,10 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import shallownet.BadInputException;
+import shallownet.CommandFailure;
 import shallownet.HadoopFiles;
 import static shallownet.SettingWords.setting;
 import shallownet.SettingWords;
@@ -167,8 +169,13 @@ public final class ModelStore {
         int next = existing.isEmpty() ? 1 : existing.get(existing.size() - 1) + 1;
         ObjectNode meta = metadata.deepCopy();
         meta.with("store").put("version", name(next));
-        fs.mkdirs(new Path(root, VERSIONS));
-        ModelFiles.save(conf, versionDir(next).toString(), shape, params, meta, false);
+        try {
+            fs.mkdirs(new Path(root, VERSIONS));
+            ModelFiles.save(conf, versionDir(next).toString(), shape, params, meta, false);
+        } catch (IOException | FSError e) {
+            // A full disk or a quota: one line naming the version (its staging directory is gone).
+            throw new CommandFailure(versionDir(next) + ": cannot write (" + CommandFailure.rootMessage(e) + ")", e);
+        }
         return next;
     }
 
