@@ -225,12 +225,16 @@ public final class RunCheckpoints {
         return b.array();
     }
 
-    /** Marks the run finished (its outcome, for a rerun with the same id) and drops its checkpoints. */
+    /**
+     * Drops the run's checkpoints, then marks it finished: {@code outcome.json}, for a rerun with
+     * the same id, written last, is the run's commit point (see docs/retraining.md).
+     */
     public void finish(ObjectNode outcome) throws IOException {
-        StoreFiles.writeAtomically(fs, fs.getConf(), new Path(runDir, "outcome.json"), outcome.toString() + "\n");
         if (fs.exists(dir)) {
             fs.delete(dir, true);
         }
+        CrashPoints.reach(CrashPoints.CHECKPOINTS_REMOVED);
+        StoreFiles.writeAtomically(fs, fs.getConf(), new Path(runDir, "outcome.json"), outcome.toString() + "\n");
     }
 
     /** The recorded outcome of a finished run, or null. */
