@@ -9,7 +9,7 @@ package shallownet.store;
  */
 public final class CrashPoints {
 
-    public static final String PROPERTY = "shallownet.test.crash-at";
+    public static final String PROPERTY = "shallownet.store.crash-at";
 
     /** After versions/N is renamed into place. */
     public static final String VERSION_WRITTEN = "version-written";
