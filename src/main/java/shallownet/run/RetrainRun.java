@@ -2,6 +2,7 @@ package shallownet.run;
 
 import static shallownet.SettingWords.setting;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,6 +35,7 @@ import shallownet.net.WeightInit;
 import shallownet.report.PhaseTimes;
 import shallownet.report.ReportAssembly;
 import shallownet.report.TrainingReport;
+import shallownet.store.CrashPoints;
 import shallownet.store.ModelStore;
 import shallownet.store.QualityGate;
 import shallownet.store.RunCheckpoints;
@@ -66,7 +68,9 @@ public final class RetrainRun {
         /** The candidate was written but the gate rejected it. */
         NOT_PROMOTED,
         /** An earlier attempt of the same run finished; its recorded outcome stands. */
-        ALREADY_FINISHED
+        ALREADY_FINISHED,
+        /** An earlier attempt was killed after writing its version; this one completed its writes. */
+        RECOVERED
     }
 
     /** The run's end and the exit code its history record holds. */
@@ -131,6 +135,18 @@ public final class RetrainRun {
                 lock.tookOverFrom().ifPresent(dead -> info("took over the store's lock from a dead run: {}", dead));
                 request.display().outcome()
                         .accept("nothing was promoted; rerun the same command to resume from the last checkpoint");
+                int leftovers = store.removeLeftovers(lock);
+                if (leftovers > 0) {
+                    info("removed {} temporary files or directories left by killed runs", leftovers);
+                }
+                if (store.repairCurrent(lock)) {
+                    info("CURRENT rewritten to the last promotion's version (a promotion was interrupted)");
+                }
+                Optional<Outcome> recovered = recover(sc, store, lock, trainFiles, testFiles, partitions, started,
+                        startedAt);
+                if (recovered.isPresent()) {
+                    return recovered.get();
+                }
                 // Another run may have promoted while this one waited for the lock: start from,
                 // and compare with, the champion as it is now.
                 Plan now = plan(store, trainFiles);
@@ -183,7 +199,12 @@ public final class RetrainRun {
     }
 
     private Plan plan(ModelStore store, LabeledIdxFiles trainFiles) throws IOException {
-        Optional<Integer> championVersion = store.champion();
+        return plan(store, trainFiles, store.champion());
+    }
+
+    /** The plan of this command had {@code championVersion} been the champion. */
+    private Plan plan(ModelStore store, LabeledIdxFiles trainFiles, Optional<Integer> championVersion)
+            throws IOException {
         SavedModel champion = championVersion.isPresent() ? store.load(championVersion.get()) : null;
         boolean warm = champion != null && !request.fromScratch();
         NetworkShape shape;
@@ -223,10 +244,6 @@ public final class RetrainRun {
         int partitions = a.partitions();
         QualityGate gate = request.gate();
         RunCheckpoints run = store.run(id, a.key());
-        int leftovers = store.removeLeftovers(a.lock());
-        if (leftovers > 0) {
-            info("removed {} temporary files or directories left by killed runs", leftovers);
-        }
         ObjectNode finished = run.outcome();
         if (finished != null) {
             info("run {} already finished: {}", id, finished);
@@ -295,6 +312,7 @@ public final class RetrainRun {
                     championVersion);
             a.lock().checkStillHeld();
             version = store.addVersion(shape, result.params(), meta);
+            CrashPoints.reach(CrashPoints.VERSION_WRITTEN);
             info("version {} written: test error {} %", ModelStore.name(version), String.format("%.3f", candidateError));
             phases.lap("write the version");
         }
@@ -310,6 +328,7 @@ public final class RetrainRun {
         int code;
         if (verdict.passed()) {
             store.promote(a.lock(), version, "retrain", "quality gate passed: " + verdict.reason());
+            CrashPoints.reach(CrashPoints.CURRENT_WRITTEN);
             info("gate passed ({}); champion is now {}", verdict.reason(), ModelStore.name(version));
             summary.put("status", "promoted");
             summary.put("promoted", true);
@@ -330,13 +349,113 @@ public final class RetrainRun {
             report(sc, store, id, start, shape, test, config, partitions, trainFiles, testFiles, result, version,
                     verdict, championVersion, championNow, summary);
         }
+        // The order of the last writes (docs/retraining.md): the history line, then the checkpoints
+        // go, then outcome.json, the commit point; a run killed before it is completed by recover().
+        finish(store, summary, started, code);
+        CrashPoints.reach(CrashPoints.HISTORY_WRITTEN);
         ObjectNode outcome = ModelFiles.json().createObjectNode();
         outcome.put("version", ModelStore.name(version));
         outcome.put("promoted", verdict.passed());
         outcome.put("exit_code", code);
         run.finish(outcome);
-        finish(store, summary, started, code);
+        CrashPoints.reach(CrashPoints.OUTCOME_WRITTEN);
         return new Outcome(status, code);
+    }
+
+    /**
+     * Completes every run that wrote its version and was killed before its commit point
+     * ({@code runs/RUN_ID/outcome.json}): each missing write is made, in the order of a run's own
+     * writes, and each is skipped if it was made already: the promotion (if the version's recorded
+     * gate passed and the champion is still the one it was judged against), CURRENT, the history
+     * line (marked {@code "recovered":true}), the checkpoints' removal, outcome.json. If one of
+     * those runs is this command's own (the same run id, derived from the champion it started
+     * from), its outcome is this command's: nothing is trained again.
+     */
+    private Optional<Outcome> recover(JavaSparkContext sc, ModelStore store, StoreLock lock,
+                                      LabeledIdxFiles trainFiles, LabeledIdxFiles testFiles, int partitions,
+                                      long started, String startedAt) throws IOException {
+        Outcome mine = null;
+        for (ModelStore.VersionInfo v : store.versions()) {
+            if (!v.complete()) {
+                continue;
+            }
+            String r = v.store().path("run_id").asText("");
+            JsonNode gate = v.store().path("gate");
+            if (!r.matches("[A-Za-z0-9_-][A-Za-z0-9._-]*") || !gate.has("passed") || store.runOutcome(r) != null) {
+                continue; // not a retrain's version, or its run finished
+            }
+            String name = ModelStore.name(v.version());
+            info("run {} was interrupted after writing version {}: completing its writes", r, name);
+            boolean promoted = store.promotions().stream().anyMatch(p -> name.equals(p.path("version").asText())
+                    && r.equals(p.path("run_id").asText()) && "retrain".equals(p.path("action").asText()));
+            String note = null;
+            String judgedAgainst = v.store().path("champion_at_training").asText(null);
+            if (gate.path("passed").asBoolean() && !promoted) {
+                String now = store.champion().map(ModelStore::name).orElse(null);
+                if (java.util.Objects.equals(judgedAgainst, now)) {
+                    store.promote(lock, v.version(), "retrain", "quality gate passed: " + gate.path("reason").asText()
+                            + " (completed after the run was interrupted)", r);
+                    promoted = true;
+                } else {
+                    note = "the gate passed, but the champion changed from " + judgedAgainst + " to " + now
+                            + " before the promotion; not promoted";
+                }
+            }
+            int code = promoted ? codes.promoted() : codes.notPromoted();
+            ObjectNode line = store.history().stream().filter(h -> r.equals(h.path("run_id").asText())
+                    && name.equals(h.path("version").asText())
+                    && List.of("promoted", "rejected").contains(h.path("status").asText())).findFirst().orElse(null);
+            if (line == null) {
+                line = ModelFiles.json().createObjectNode();
+                line.put("run_id", r);
+                line.put("started", startedAt);
+                ModelMetadata.putApplication(line, sc);
+                line.put("store", request.store());
+                line.put("start", v.store().path("start").asText());
+                line.put("version", name);
+                line.set("candidate_test_error_pct", gate.path("candidate_test_error_pct"));
+                line.set("champion_test_error_pct", gate.path("champion_test_error_pct"));
+                line.set("gate", gate);
+                line.put("status", promoted ? "promoted" : "rejected");
+                line.put("promoted", promoted);
+                if (note != null) {
+                    line.put("note", note);
+                }
+                line.put("champion", store.champion().map(ModelStore::name).orElse(null));
+                line.put("recovered", true);
+                finish(store, line, started, code);
+            } else {
+                code = line.path("exit_code").asInt(code);
+                System.out.println(line);
+                System.out.flush();
+            }
+            ObjectNode outcome = ModelFiles.json().createObjectNode();
+            outcome.put("version", name);
+            outcome.put("promoted", promoted);
+            outcome.put("exit_code", code);
+            outcome.put("recovered", true);
+            store.run(r, "").finish(outcome);
+            info("run {} completed: version {} {}", r, name, promoted ? "promoted" : "not promoted");
+            if (mine == null && isThisCommand(store, trainFiles, testFiles, partitions, r, judgedAgainst)) {
+                mine = new Outcome(Status.RECOVERED, code);
+            }
+        }
+        return Optional.ofNullable(mine);
+    }
+
+    /** Whether run {@code r}, which started from champion {@code championThen}, is this command's run. */
+    private boolean isThisCommand(ModelStore store, LabeledIdxFiles trainFiles, LabeledIdxFiles testFiles,
+                                  int partitions, String r, String championThen) {
+        if (request.runId() != null) {
+            return request.runId().equals(r);
+        }
+        try {
+            Optional<Integer> then = championThen == null ? Optional.empty()
+                    : Optional.of(ModelStore.parseVersion(championThen));
+            return r.equals(RunIds.derive(plan(store, trainFiles, then).key(trainFiles, testFiles, partitions)));
+        } catch (IOException | RuntimeException e) {
+            return false; // that champion is gone or does not fit this recipe: another command's run
+        }
     }
 
     /**

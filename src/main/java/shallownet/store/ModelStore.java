@@ -8,10 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import shallownet.BadInputException;
+import shallownet.CommandFailure;
 import shallownet.HadoopFiles;
 import static shallownet.SettingWords.setting;
 import shallownet.SettingWords;
@@ -167,8 +169,13 @@ public final class ModelStore {
         int next = existing.isEmpty() ? 1 : existing.get(existing.size() - 1) + 1;
         ObjectNode meta = metadata.deepCopy();
         meta.with("store").put("version", name(next));
-        fs.mkdirs(new Path(root, VERSIONS));
-        ModelFiles.save(conf, versionDir(next).toString(), shape, params, meta, false);
+        try {
+            fs.mkdirs(new Path(root, VERSIONS));
+            ModelFiles.save(conf, versionDir(next).toString(), shape, params, meta, false);
+        } catch (IOException | FSError e) {
+            // A full disk or a quota: one line naming the version (its staging directory is gone).
+            throw new CommandFailure(versionDir(next) + ": cannot write (" + CommandFailure.rootMessage(e) + ")", e);
+        }
         return next;
     }
 
@@ -240,7 +247,14 @@ public final class ModelStore {
      * history of promotions, then replaces {@code CURRENT}. Call with the lock held.
      */
     public ObjectNode promote(StoreLock lock, int version, String action, String reason) throws IOException {
+        return promote(lock, version, action, reason, lock.owner().path("run_id").asText(null));
+    }
+
+    /** {@link #promote(StoreLock, int, String, String)} on behalf of run {@code runId} (a recovered run's). */
+    public ObjectNode promote(StoreLock lock, int version, String action, String reason, String runId)
+            throws IOException {
         lock.checkStillHeld();
+        repairCurrent(lock);
         VersionInfo target = info(version);
         if (!target.complete()) {
             throw BadInputException.about(versionDir(version), target.problem() == null ? "incomplete version"
@@ -260,10 +274,36 @@ public final class ModelStore {
         p.put("user", System.getProperty("user.name"));
         p.put("host", StoreLock.hostName());
         p.put("pid", ProcessHandle.current().pid());
-        p.put("run_id", lock.owner().path("run_id").asText(null));
+        p.put("run_id", runId);
         JsonLines.append(fs, conf, new Path(root, PROMOTIONS), p);
+        CrashPoints.reach(CrashPoints.PROMOTION_RECORDED);
         StoreFiles.writeAtomically(fs, conf, new Path(root, CURRENT), name(version) + "\n");
         return p;
+    }
+
+    /**
+     * Finishes a promotion whose process was killed between its line in promotions.jsonl (written
+     * first, authoritative) and CURRENT: CURRENT is made to name the last promotion's version.
+     * Call with the lock held. Returns true if CURRENT was rewritten.
+     */
+    public boolean repairCurrent(StoreLock lock) throws IOException {
+        List<ObjectNode> promotions = promotions();
+        if (promotions.isEmpty()) {
+            return false;
+        }
+        String last = name(parseVersion(promotions.get(promotions.size() - 1).path("version").asText()));
+        String current = StoreFiles.readText(fs, new Path(root, CURRENT));
+        if (current != null && current.trim().equals(last)) {
+            return false;
+        }
+        lock.checkStillHeld();
+        StoreFiles.writeAtomically(fs, conf, new Path(root, CURRENT), last + "\n");
+        return true;
+    }
+
+    /** The recorded outcome ({@code runs/RUN_ID/outcome.json}) of run {@code runId}, or null if it never finished. */
+    public ObjectNode runOutcome(String runId) throws IOException {
+        return run(runId, "").outcome();
     }
 
     /** Appends one run summary to {@code history.jsonl}. Call with the lock held. */

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -59,7 +60,20 @@ public final class RunCheckpoints {
         return String.format("step-%08d", step);
     }
 
+    /**
+     * Writes the checkpoint of {@code s}; a write that fails (a full disk) is one
+     * {@link CommandFailure} naming the checkpoint, and leaves no staging directory.
+     */
     public void write(TrainingState s) throws IOException {
+        try {
+            writeChecked(s);
+        } catch (IOException | FSError e) {
+            throw new CommandFailure(new Path(dir, name(s.stepsDone())) + ": cannot write the checkpoint ("
+                    + CommandFailure.rootMessage(e) + ")", e);
+        }
+    }
+
+    private void writeChecked(TrainingState s) throws IOException {
         byte[] bin = encode(s);
         ObjectNode j = ModelFiles.json().createObjectNode();
         j.put("format", "shallownet-checkpoint");
@@ -211,12 +225,16 @@ public final class RunCheckpoints {
         return b.array();
     }
 
-    /** Marks the run finished (its outcome, for a rerun with the same id) and drops its checkpoints. */
+    /**
+     * Drops the run's checkpoints, then marks it finished: {@code outcome.json}, for a rerun with
+     * the same id, written last, is the run's commit point (see docs/retraining.md).
+     */
     public void finish(ObjectNode outcome) throws IOException {
-        StoreFiles.writeAtomically(fs, fs.getConf(), new Path(runDir, "outcome.json"), outcome.toString() + "\n");
         if (fs.exists(dir)) {
             fs.delete(dir, true);
         }
+        CrashPoints.reach(CrashPoints.CHECKPOINTS_REMOVED);
+        StoreFiles.writeAtomically(fs, fs.getConf(), new Path(runDir, "outcome.json"), outcome.toString() + "\n");
     }
 
     /** The recorded outcome of a finished run, or null. */

@@ -8,17 +8,23 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
+import shallownet.BadInputException;
+import shallownet.CommandFailure;
 import shallownet.model.ModelFiles;
 
 /**
@@ -118,57 +124,139 @@ public final class StoreLock implements AutoCloseable {
         owner.put("token", UUID.randomUUID().toString());
         yarn.ifPresent(y -> owner.put("yarn_application", y.applicationId()).put("yarn_attempt", y.attempt()));
         long deadline = System.nanoTime() + wait.toNanos();
+        long settle = WRITING_MILLIS * 1_000_000L;
         String tookOver = null;
+        String removed = null; // the identity of the dead holder whose lock this acquisition last removed
+        long goneSince = 0; // System.nanoTime when the lock first existed for create yet not for read, else 0
+        long emptySince = 0; // when this acquisition first found an empty (unwritten) lock
+        long claimedSince = 0; // when it first found a dead holder's lock claimed by another process
+        // Every branch either returns, throws, sleeps, or made progress (removed a dead lock); the
+        // transient states (gone when read, empty, claimed) are bounded by our own clock, not by
+        // the file's time, which another host's clock or a stuck process may keep fresh.
         while (true) {
             if (tryCreate(fs, path, owner)) {
-                return new StoreLock(store, path, owner, timeout, tookOver);
+                try {
+                    return new StoreLock(store, path, owner, timeout, tookOver);
+                } catch (RuntimeException | Error e) {
+                    fs.delete(path, false); // ours: created exclusively a moment ago
+                    throw e;
+                }
             }
-            Holder holder = Holder.read(fs, path);
+            Holder holder = Holder.read(fs, path); // a LOCK that is not a regular file: BadInputException
+            long now = System.nanoTime();
             if (holder == null) {
-                continue; // released between our attempt and the read: try again
-            }
-            if (holder.token().isEmpty() && System.currentTimeMillis() - holder.heartbeatMillis() < WRITING_MILLIS) {
-                Thread.sleep(10); // created a moment ago and not yet written by its creator: read it again
+                // Released between our attempt and the read: try again, a little later each time
+                // it happens, and not for ever (a lock that keeps changing hands, or a file system
+                // on which it exists for create and not for read).
+                if (goneSince == 0) {
+                    goneSince = now;
+                } else if (now - goneSince > settle && now >= deadline) {
+                    throw new StoreLockedException(path + ": the store's lock exists when this process creates it and "
+                            + "is gone when it reads it, again and again for " + (now - goneSince) / 1_000_000_000L
+                            + " s: another process takes and releases it constantly, or the file system is inconsistent",
+                            true);
+                }
+                Thread.sleep(10);
                 continue;
+            }
+            goneSince = 0;
+            if (holder.token().isEmpty()) {
+                if (emptySince == 0) {
+                    emptySince = now;
+                }
+                if (now - emptySince < settle && System.currentTimeMillis() - holder.heartbeatMillis() < WRITING_MILLIS) {
+                    Thread.sleep(10); // created a moment ago and not yet written by its creator: read it again
+                    continue;
+                }
             }
             if (holder.dead(timeout, yarn)) {
+                if (holder.identity().equals(removed)) {
+                    throw new CommandFailure(path + ": could not remove the lock of a dead run " + holder.describe()
+                            + "; remove it by hand");
+                }
                 if (takeOver(fs, path, holder, timeout)) {
                     tookOver = holder.describe();
-                } else {
-                    Thread.sleep(20); // another process is removing it
+                    removed = holder.identity();
+                    claimedSince = 0;
+                    continue;
                 }
+                // Another process is removing it: wait for it, but not for ever (its claim
+                // expires only after the lock timeout if it was killed while taking over).
+                if (claimedSince == 0) {
+                    claimedSince = now;
+                } else if (now - claimedSince > settle && now >= deadline) {
+                    throw new StoreLockedException(path + ": the lock of a dead run " + holder.describe()
+                            + " is being taken over by another process (" + claim(path, holder).getName()
+                            + " exists)", true);
+                }
+                Thread.sleep(20);
                 continue;
             }
-            if (System.nanoTime() >= deadline) {
-                throw new StoreLockedException(path + ": the store is locked by " + (holder == null ? "another process"
-                        : holder.describe()), true);
+            if (now >= deadline) {
+                throw new StoreLockedException(path + ": the store is locked by " + holder.describe(), true);
             }
             Thread.sleep(Math.min(1000, Math.max(50, wait.toMillis() / 20)));
         }
     }
 
+    /**
+     * Creates {@code path} exclusively and writes {@code owner} into it. False if it exists. If the
+     * write fails (a full disk, a quota), the file this call created is deleted again before the
+     * failure is reported, naming the file: a created but unwritten lock would otherwise lock the
+     * store until its heartbeat expired.
+     */
     private static boolean tryCreate(FileSystem fs, Path path, ObjectNode owner) throws IOException {
-        if (fs instanceof RawLocalFileSystem local) {
-            try {
-                Files.write(local.pathToFile(path).toPath(), owner.toString().getBytes(StandardCharsets.UTF_8),
-                        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                return true;
-            } catch (java.nio.file.FileAlreadyExistsException e) {
-                return false;
+        byte[] content = owner.toString().getBytes(StandardCharsets.UTF_8);
+        OutputStream out;
+        try {
+            if (fs instanceof RawLocalFileSystem local) {
+                try {
+                    out = Files.newOutputStream(local.pathToFile(path).toPath(), StandardOpenOption.CREATE_NEW,
+                            StandardOpenOption.WRITE);
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    return false;
+                }
+            } else {
+                try {
+                    out = fs.create(path, false);
+                } catch (FileAlreadyExistsException e) {
+                    return false;
+                } catch (IOException e) {
+                    // Some file systems report an existing file with a plain IOException.
+                    if (fs.exists(path)) {
+                        return false;
+                    }
+                    throw e;
+                }
             }
+        } catch (IOException | FSError e) {
+            throw cannotWrite(path, e);
         }
-        try (OutputStream out = fs.create(path, false)) {
-            out.write(owner.toString().getBytes(StandardCharsets.UTF_8));
+        // From here on the file is ours, created exclusively: on any failure it goes again.
+        try {
+            try (OutputStream o = out) {
+                o.write(content);
+            }
             return true;
-        } catch (FileAlreadyExistsException e) {
-            return false;
-        } catch (IOException e) {
-            // Some file systems report an existing file with a plain IOException.
-            if (fs.exists(path)) {
-                return false;
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                fs.delete(path, false);
+            } catch (IOException | RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            if (e instanceof IOException || e instanceof FSError) {
+                throw cannotWrite(path, e);
             }
             throw e;
         }
+    }
+
+    private static CommandFailure cannotWrite(Path path, Throwable e) {
+        return new CommandFailure(path + ": cannot write (" + CommandFailure.rootMessage(e) + ")", e);
+    }
+
+    private static Path claim(Path lock, Holder dead) {
+        return new Path(lock.getParent(), FILE + ".takeover-" + dead.identity());
     }
 
     /**
@@ -181,7 +269,7 @@ public final class StoreLock implements AutoCloseable {
      * @return false if another process holds the claim
      */
     private static boolean takeOver(FileSystem fs, Path path, Holder dead, Duration timeout) throws IOException {
-        Path claim = new Path(path.getParent(), FILE + ".takeover-" + dead.identity());
+        Path claim = claim(path, dead);
         ObjectNode by = ModelFiles.json().createObjectNode().put("pid", ProcessHandle.current().pid());
         if (!tryCreate(fs, claim, by)) {
             try {
@@ -195,8 +283,9 @@ public final class StoreLock implements AutoCloseable {
         }
         try {
             Holder now = Holder.read(fs, path);
-            if (now != null && now.identity().equals(dead.identity())) {
-                fs.delete(path, false);
+            if (now != null && now.identity().equals(dead.identity()) && !fs.delete(path, false) && fs.exists(path)) {
+                throw new CommandFailure(path + ": could not remove the lock of a dead run " + dead.describe()
+                        + "; remove it by hand");
             }
         } finally {
             fs.delete(claim, false);
@@ -266,7 +355,16 @@ public final class StoreLock implements AutoCloseable {
     /** The lock file as found: its owner and heartbeat time. */
     record Holder(JsonNode owner, long heartbeatMillis) {
 
+        /**
+         * The lock file at {@code p}, or null if there is none. Anything there but a regular file
+         * (a directory, a symbolic link, a named pipe) is refused: it is not a lock any process
+         * of this program made, no process could remove it as a lock, and reading a pipe blocks.
+         */
         static Holder read(FileSystem fs, Path p) throws IOException {
+            String kind = notARegularFile(fs, p);
+            if (kind != null) {
+                throw BadInputException.about(p, kind + ", not the store's lock file; remove it");
+            }
             try {
                 FileStatus s = fs.getFileStatus(p);
                 String text = StoreFiles.readText(fs, p);
@@ -281,6 +379,28 @@ public final class StoreLock implements AutoCloseable {
                     owner = ModelFiles.json().createObjectNode();
                 }
                 return new Holder(owner, s.getModificationTime());
+            } catch (FileNotFoundException e) {
+                return null;
+            }
+        }
+
+        /** What {@code p} is when it exists and is not a regular file ("is a directory"), else null. */
+        static String notARegularFile(FileSystem fs, Path p) throws IOException {
+            if (fs instanceof RawLocalFileSystem local) {
+                BasicFileAttributes a;
+                try {
+                    a = Files.readAttributes(local.pathToFile(p).toPath(), BasicFileAttributes.class,
+                            LinkOption.NOFOLLOW_LINKS);
+                } catch (NoSuchFileException e) {
+                    return null;
+                }
+                return a.isSymbolicLink() ? "is a symbolic link" : a.isDirectory() ? "is a directory"
+                        : a.isRegularFile() ? null : "is a named pipe, socket or device";
+            }
+            try {
+                FileStatus s = fs.getFileStatus(p);
+                return s.isDirectory() ? "is a directory" : s.isSymlink() ? "is a symbolic link"
+                        : s.isFile() ? null : "is not a regular file";
             } catch (FileNotFoundException e) {
                 return null;
             }

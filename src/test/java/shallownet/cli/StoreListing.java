@@ -9,7 +9,10 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import shallownet.testutil.IdxFixtures;
 
-/** Every path under a directory with the SHA-256 of each file ("dir" for directories): a store's state. */
+/**
+ * Every path under a directory with the SHA-256 of each file ("dir" for directories, "link to X" for
+ * symbolic links, "other" for pipes and devices): a store's state.
+ */
 final class StoreListing {
 
     private StoreListing() {
@@ -23,7 +26,10 @@ final class StoreListing {
         try (Stream<Path> s = Files.walk(root)) {
             for (Path p : (Iterable<Path>) s::iterator) {
                 String rel = root.relativize(p).toString();
-                out.put(rel, Files.isDirectory(p) ? "dir" : IdxFixtures.sha256(Files.readAllBytes(p)));
+                // A link or a named pipe is listed as what it is, not followed (reading a pipe blocks).
+                out.put(rel, Files.isSymbolicLink(p) ? "link to " + Files.readSymbolicLink(p)
+                        : Files.isDirectory(p) ? "dir"
+                        : Files.isRegularFile(p) ? IdxFixtures.sha256(Files.readAllBytes(p)) : "other");
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
