@@ -1,6 +1,7 @@
 package shallownet.train;
 
 import java.io.Serializable;
+import java.util.List;
 import shallownet.net.NetworkShape;
 
 /**
@@ -14,6 +15,19 @@ public interface BlockFold<B, F extends BlockFold<B, F>> extends Serializable {
 
     /** Folds {@code block} in at weights {@code params}; returns the fold (this, or a replacement). */
     F add(B block, NetworkShape shape, float[] params);
+
+    /**
+     * Folds in a whole partition's blocks, in their order: the same as {@link #add} on each in
+     * turn (a fold may do its per-step work once per partition rather than once per block).
+     */
+    default F addAll(List<? extends B> partition, NetworkShape shape, float[] params) {
+        @SuppressWarnings("unchecked")
+        F fold = (F) this;
+        for (B block : partition) {
+            fold = fold.add(block, shape, params);
+        }
+        return fold;
+    }
 
     /** Combines {@code other} into this; returns the combined fold (this, or {@code other}). */
     F merge(F other);

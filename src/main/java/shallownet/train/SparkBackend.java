@@ -285,10 +285,7 @@ public final class SparkBackend implements TrainingBackend {
         /** Folds one partition's blocks into a fresh fold and merges it into {@code acc} (null: none yet). */
         F foldPartition(F acc, List<B> partition) {
             float[] weights = broadcast != null ? broadcast.value() : params;
-            F fold = empty.get();
-            for (B block : partition) {
-                fold = fold.add(block, shape, weights);
-            }
+            F fold = empty.get().addAll(partition, shape, weights);
             return acc == null ? fold : acc.merge(fold);
         }
     }

@@ -39,6 +39,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 import shallownet.train.Preset;
 import shallownet.data.BlockRdds;
+import shallownet.data.BlockReader;
 import shallownet.data.SampleBlock;
 import shallownet.idx.DataDirectory;
 import shallownet.idx.LabeledIdxFiles;
@@ -68,7 +69,7 @@ public final class Benchmark {
 
     private final boolean quick;
     private final int partitions;
-    /** The sections to run (--only a,b; all when empty): kernel, step, seed, accuracy, sizes, scaling, partitions. */
+    /** The sections to run (--only a,b; all when empty): kernel, step, seed, accuracy, sizes, scaling, partitions, datasize. */
     private final Set<String> only;
     private final Map<String, Object> figures = new LinkedHashMap<>();
     private final List<String[]> rows = new ArrayList<>();
@@ -154,6 +155,9 @@ public final class Benchmark {
             }
             if (runs("partitions")) {
                 partitionSweep();
+            }
+            if (runs("datasize")) {
+                dataSize();
             }
         } finally {
             sc.stop();
@@ -709,6 +713,173 @@ public final class Benchmark {
                     median(t[k]) / two), "within +-30 % of 2's");
         }
         figures.put("scaling_partitions", parts);
+    }
+
+    // ---- data-set size ----------------------------------------------------------------------
+
+    /**
+     * Step time against the size of the cached training set (issue 26): MNIST's training samples
+     * replicated x1, x5 and x20 (1.2 M samples, 950 MB), laid out as {@link BlockRdds#load} lays
+     * out a file of that many samples (partition p holds samples {@code [p N / P, (p + 1) N / P)}
+     * in blocks of {@link BlockReader#MAX_BLOCK_SAMPLES}), each copy in memory of its own (sample
+     * {@code i} is MNIST's {@code i mod 60,000}), all cached before the first step. The three
+     * sizes take their steps in turns (x1, x5, x20, x1, ...), at B=4000 and at B=100. Per size:
+     * the step's median and p90, the fold's time in the slowest task (selection and kernel), the
+     * JVM's GC time per step (driver and executors share this JVM in local mode) and Spark's own
+     * breakdown of the step ({@link StepBreakdown}).
+     */
+    private void dataSize() throws Exception {
+        int[] factors = {1, 5, 20};
+        int[] batchSizes = {4000, 100};
+        int n = trainFiles.count();
+        Broadcast<SampleBlock> source = sc.broadcast(BlockReader.readAll(sc.hadoopConfiguration(), trainFiles));
+        List<JavaRDD<SampleBlock>> rdds = new ArrayList<>();
+        List<SparkBackend> backends = new ArrayList<>();
+        List<int[]> orders = new ArrayList<>();
+        List<String> cached = new ArrayList<>();
+        long onDisk = 0;
+        for (int k : factors) {
+            JavaRDD<SampleBlock> blocks = replicated(sc, source, k * n, partitions);
+            blocks.count();
+            for (RDDInfo info : sc.sc().getRDDStorageInfo()) {
+                if (info.id() == blocks.id()) {
+                    cached.add(String.format("x%d %.0f MB (%d/%d partitions)", k, info.memSize() / 1e6,
+                            info.numCachedPartitions(), info.numPartitions()));
+                    onDisk += info.diskSize();
+                }
+            }
+            rdds.add(blocks);
+            backends.add(new SparkBackend(sc, SHAPE, blocks, k * n, test));
+            orders.add(MinibatchOrder.permutation(1, 1, k * n));
+        }
+        row("data-set size: cached in memory", String.join(", ", cached) + String.format("; %.0f MB on disk",
+                onDisk / 1e6), "all in memory");
+        float[] weights = WeightInit.initShallow(SHAPE, 1);
+        java.util.List<java.lang.management.GarbageCollectorMXBean> gcs =
+                java.lang.management.ManagementFactory.getGarbageCollectorMXBeans();
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int b : batchSizes) {
+            int warm = b >= 1000 ? n(20, 10) : n(40, 20);
+            int count = b >= 1000 ? n(120, 40) : n(300, 100);
+            long[][] wall = new long[factors.length][count];
+            long[][] kernel = new long[factors.length][count];
+            long[] gcMs = new long[factors.length];
+            long[] gcCount = new long[factors.length];
+            StepBreakdown[] listeners = new StepBreakdown[factors.length];
+            for (int f = 0; f < factors.length; f++) {
+                listeners[f] = new StepBreakdown(description(b, factors[f]));
+                sc.sc().addSparkListener(listeners[f]);
+            }
+            for (int i = -warm; i < count; i++) {
+                for (int f = 0; f < factors.length; f++) {
+                    int[] order = orders.get(f);
+                    int l = Math.floorMod(i, order.length / b);
+                    int[] batch = Arrays.copyOfRange(order, l * b, l * b + b);
+                    long gc0 = gcMillis(gcs);
+                    long c0 = gcCount(gcs);
+                    long t0 = System.nanoTime();
+                    backends.get(f).gradientSum(weights, batch, (i < 0 ? "warm-up " : "") + description(b, factors[f])
+                            + "step " + (i + 1));
+                    long t = System.nanoTime() - t0;
+                    if (i >= 0) {
+                        wall[f][i] = t;
+                        kernel[f][i] = backends.get(f).lastKernelNanos();
+                        gcMs[f] += gcMillis(gcs) - gc0;
+                        gcCount[f] += gcCount(gcs) - c0;
+                    }
+                }
+            }
+            Map<String, Object> perSize = new LinkedHashMap<>();
+            double base = median(wall[0]);
+            for (int f = 0; f < factors.length; f++) {
+                int k = factors[f];
+                double meanWall = Arrays.stream(wall[f]).average().orElse(Double.NaN) / 1e6;
+                double meanKernel = Arrays.stream(kernel[f]).average().orElse(Double.NaN) / 1e6;
+                StepBreakdown.Parts parts = listeners[f].parts(sc.sc(), meanWall, meanKernel);
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("samples", k * n);
+                m.put("median_ms", median(wall[f]));
+                m.put("p90_ms", p90(wall[f]));
+                m.put("over_x1", median(wall[f]) / base);
+                m.put("fold_slowest_task_median_ms", median(kernel[f]));
+                m.put("gc_ms_per_step", gcMs[f] / (double) count);
+                m.put("gcs_per_step", gcCount[f] / (double) count);
+                m.put("breakdown", parts.asMap());
+                perSize.put("x" + k, m);
+                row(String.format("step, training set x%d (%,d samples), B=%d", k, k * n, b), String.format(
+                        "%s = %.2f x x1's; fold (slowest task) %.2f ms; GC %.2f ms/step", msp(wall[f]),
+                        median(wall[f]) / base, median(kernel[f]), gcMs[f] / (double) count),
+                        k == factors[factors.length - 1] ? "<= 1.2 x x1's" : "");
+                row("  breakdown", parts.oneLine(), "");
+                sc.sc().removeSparkListener(listeners[f]);
+            }
+            out.put("B" + b, perSize);
+        }
+        figures.put("data_size", out);
+        for (JavaRDD<SampleBlock> r : rdds) {
+            r.unpersist();
+        }
+        source.destroy();
+    }
+
+    private static String description(int batch, int factor) {
+        return "datasize B=" + batch + " x" + factor + " ";
+    }
+
+    private static long gcMillis(List<java.lang.management.GarbageCollectorMXBean> gcs) {
+        long t = 0;
+        for (var gc : gcs) {
+            t += Math.max(0, gc.getCollectionTime());
+        }
+        return t;
+    }
+
+    private static long gcCount(List<java.lang.management.GarbageCollectorMXBean> gcs) {
+        long c = 0;
+        for (var gc : gcs) {
+            c += Math.max(0, gc.getCollectionCount());
+        }
+        return c;
+    }
+
+    /**
+     * {@code total} samples, sample {@code i} a copy of {@code source}'s {@code i mod count}, in
+     * {@code partitions} cached partitions of contiguous ranges and blocks of
+     * {@link BlockReader#MAX_BLOCK_SAMPLES}: what {@link BlockRdds#load} makes of a file that
+     * holds {@code source} repeated, built in the tasks from the broadcast instead of a file.
+     */
+    static JavaRDD<SampleBlock> replicated(JavaSparkContext sc, Broadcast<SampleBlock> source, int total,
+                                           int partitions) {
+        List<Integer> ids = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            ids.add(p);
+        }
+        JavaRDD<SampleBlock> blocks = sc.parallelize(ids, partitions).mapPartitions(it -> {
+            SampleBlock s = source.value();
+            int count = s.count();
+            int ppi = s.pixelsPerSample();
+            List<SampleBlock> out = new ArrayList<>();
+            while (it.hasNext()) {
+                int p = it.next();
+                int first = (int) ((long) p * total / partitions);
+                int end = (int) ((long) (p + 1) * total / partitions);
+                for (int start = first; start < end; start += BlockReader.MAX_BLOCK_SAMPLES) {
+                    int m = Math.min(BlockReader.MAX_BLOCK_SAMPLES, end - start);
+                    byte[] pixels = new byte[m * ppi];
+                    byte[] labels = new byte[m];
+                    for (int i = 0; i < m; i++) {
+                        int from = (start + i) % count;
+                        System.arraycopy(s.pixels(), from * ppi, pixels, i * ppi, ppi);
+                        labels[i] = s.labels()[from];
+                    }
+                    out.add(new SampleBlock(start, ppi, pixels, labels));
+                }
+            }
+            return out.iterator();
+        });
+        blocks.setName("training set x" + (total / source.value().count()) + " (" + total + " samples in "
+                + partitions + " partitions)");
+        return blocks.persist(BlockRdds.STORAGE);
     }
 
     // ---- helpers ----------------------------------------------------------------------------

@@ -146,6 +146,34 @@ class GradientSumTest {
         }
     }
 
+    /**
+     * A partition of several blocks (in no particular order, some samples of the batch elsewhere)
+     * folded at once, with the batch split among its blocks in one pass, gives the bits of folding
+     * its blocks one by one, each scanning the whole batch (the fold before issue 26).
+     */
+    @Test
+    void aPartitionFoldedAtOnceGivesTheBitsOfItsBlocksOneByOne() {
+        List<SampleBlock> blocks = new ArrayList<>(SyntheticDigits.split(whole, 7));
+        java.util.Collections.shuffle(blocks, new java.util.Random(3));
+        List<SampleBlock> partition = blocks.subList(0, 5);
+        for (int step = 0; step < 10; step++) {
+            int[] perm = MinibatchOrder.permutation(7, step + 1, 600);
+            int[] batch = java.util.Arrays.copyOf(perm, 50 + 60 * step);
+            GradientSum oneByOne = new GradientSum();
+            for (SampleBlock b : partition) {
+                oneByOne.add(b, SHAPE, params, batch);
+            }
+            GradientSum atOnce = GradientSum.ofBatch(batch).addAll(partition, SHAPE, params);
+            assertArrayEquals(oneByOne.gradient(), atOnce.gradient(), "step " + step);
+            assertEquals(oneByOne.lossSum(), atOnce.lossSum(), 0.0);
+            assertEquals(oneByOne.samples(), atOnce.samples());
+            assertEquals(oneByOne.errors(), atOnce.errors());
+        }
+        int[] elsewhere = {partition.get(0).firstIndex() == 0 ? 599 : 0};
+        boolean held = partition.stream().anyMatch(b -> elsewhere[0] >= b.firstIndex() && elsewhere[0] < b.firstIndex() + b.count());
+        assertEquals(!held, GradientSum.ofBatch(elsewhere).addAll(partition, SHAPE, params).isEmpty());
+    }
+
     @Test
     void aPartialBeyondTheFixedRangeIsARangeFailureNeverNaNWeights() {
         // Hidden units of 1e20 give W2 gradients of about 1e20: finite floats, far beyond the default 2^25.

@@ -82,6 +82,69 @@ class SparkTrainingTest {
         assertEquals(local.last().testErrorPct(), spark.last().testErrorPct(), 0.5 + 1e-9);
     }
 
+    /**
+     * Partitions of several blocks each (as BlockReader caches large partitions): the Spark job's
+     * weights equal, to the bit, those of folding each partition block by block with every block
+     * scanning the whole minibatch (the fold before issue 26), partitions merged exactly.
+     */
+    @Test
+    void partitionsOfManyBlocksGiveTheBlockByBlockFoldBitForBit() {
+        SampleBlock train = SyntheticDigits.block(0, 700, 40, 10, 1);
+        SampleBlock test = SyntheticDigits.block(0, 200, 40, 10, 2);
+        List<SampleBlock> blocks = SyntheticDigits.split(train, 9);
+        List<List<SampleBlock>> partitions = List.of(blocks.subList(0, 4), blocks.subList(4, 5), blocks.subList(5, 9));
+        TrainingBackend reference = new BlockByBlock(SMALL, partitions, new LocalBackend(SMALL, train, test));
+        JavaRDD<SampleBlock> trainRdd = sc.parallelize(partitions.get(0), 1)
+                .union(sc.parallelize(partitions.get(1), 1))
+                .union(sc.parallelize(partitions.get(2), 1)).cache();
+        assertEquals(3, trainRdd.getNumPartitions());
+        JavaRDD<SampleBlock> testRdd = sc.parallelize(List.of(test), 1).cache();
+        Trainer.Result expected = trainSmall(reference);
+        Trainer.Result spark = trainSmall(new SparkBackend(sc, SMALL, trainRdd, 700, testRdd));
+        assertArrayEquals(expected.params(), spark.params());
+    }
+
+    /** The gradient as the job folded it before issue 26: per partition, block after block, each scanning the batch. */
+    private static final class BlockByBlock implements TrainingBackend {
+        private final NetworkShape shape;
+        private final List<List<SampleBlock>> partitions;
+        private final TrainingBackend evaluation;
+
+        BlockByBlock(NetworkShape shape, List<List<SampleBlock>> partitions, TrainingBackend evaluation) {
+            this.shape = shape;
+            this.partitions = partitions;
+            this.evaluation = evaluation;
+        }
+
+        @Override
+        public int trainCount() {
+            return evaluation.trainCount();
+        }
+
+        @Override
+        public GradientSum gradientSum(float[] params, int[] batch, String description) {
+            GradientSum acc = new GradientSum();
+            for (List<SampleBlock> partition : partitions) {
+                GradientSum p = new GradientSum();
+                for (SampleBlock b : partition) {
+                    p.add(b, shape, params, batch);
+                }
+                acc = acc.merge(p);
+            }
+            return acc;
+        }
+
+        @Override
+        public SplitSums evaluateTrain(float[] params, int[] validation, String description) {
+            return evaluation.evaluateTrain(params, validation, description);
+        }
+
+        @Override
+        public shallownet.net.EvalSums evaluateTest(float[] params, String description) {
+            return evaluation.evaluateTest(params, description);
+        }
+    }
+
     @Test
     void optimizerOptionsAndValidationSplitRunTheSameOnSpark() {
         SampleBlock train = SyntheticDigits.block(0, 700, 40, 10, 1);
