@@ -22,7 +22,12 @@ public enum ExitCode {
     /** Another run holds the model store's lock, or this run lost it. */
     LOCK_HELD(4),
     /** Training diverged (the divergence guard stopped it). */
-    DIVERGED(5);
+    DIVERGED(5),
+    /**
+     * {@code retrain}: the run had finished before and promoted its version, which is no longer the
+     * champion (rolled back or replaced since); nothing was trained or promoted.
+     */
+    SUPERSEDED(6);
 
     private final int code;
 

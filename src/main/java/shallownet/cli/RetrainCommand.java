@@ -13,6 +13,7 @@ import shallownet.report.PhaseTimes;
 import shallownet.run.RetrainRun;
 import shallownet.store.ModelStore;
 import shallownet.store.QualityGate;
+import shallownet.store.RunIds;
 
 /**
  * The scheduled job's command line: checks the options, the outputs and the data before the
@@ -47,9 +48,17 @@ final class RetrainCommand implements Callable<Integer> {
     @Option(names = "--from-scratch", description = "Start from fresh weights even when there is a champion.")
     boolean fromScratch;
 
+    @Option(names = "--force-new-run", description = "Train even if this run (same recipe, starting model, data "
+            + "and partitions) finished before, e.g. after its model was rolled back: a new run, RUN_ID.2, .3, ...")
+    boolean forceNewRun;
+
     @Option(names = "--run-id", description = "Run id (default: derived from the recipe, the starting model, the "
             + "data fingerprints and the partition count, so that a rerun of a killed run resumes it).")
     String runId;
+
+    @Option(names = "--metrics-out", description = "Write per-epoch metrics as JSON Lines to this file (as train's; "
+            + "a resumed run's file holds the epochs of its earlier attempts too).")
+    String metricsOut;
 
     @Option(names = "--checkpoint-every", defaultValue = "50", description = "Write the training state every N steps "
             + "(and the step-count boundary is also taken at the end of an epoch); 0: never (default: ${DEFAULT-VALUE}).")
@@ -78,11 +87,8 @@ final class RetrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--checkpoint-every must be >= 0, got " + checkpointEvery);
         }
         divergence.check();
-        // The id names a directory of the store: no '/', and no '.' first ('.' and '..' are not
-        // names of their own; hidden names are the store's temporary files).
-        if (runId != null && !runId.matches("[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}")) {
-            throw new IllegalArgumentException("--run-id must be 1-100 letters, digits, '.', '_' or '-', not starting "
-                    + "with '.', got " + runId);
+        if (runId != null) {
+            RunIds.check(runId);
         }
         Duration lockTimeout = storeOptions.lockTimeout();
         Duration lockWait = storeOptions.lockWait();
@@ -93,6 +99,7 @@ final class RetrainCommand implements Callable<Integer> {
         OutputPaths outputs = new OutputPaths(hadoop).input("--data", data != null ? data : DataLocation.DEFAULT_DIR);
         outputs.store("--store", storeOptions.store);
         outputs.file("--report", output.report);
+        outputs.file("--metrics-out", metricsOut);
         String dataDir = DataLocation.resolve(data, common.quiet);
         LabeledIdxFiles trainFiles = DataDirectory.train(hadoop, dataDir, recipe.classes);
         LabeledIdxFiles testFiles = DataDirectory.test(hadoop, dataDir, recipe.classes);
@@ -102,11 +109,11 @@ final class RetrainCommand implements Callable<Integer> {
         ModelStore store = ModelStore.at(hadoop, storeOptions.store);
 
         RetrainRun.Request request = new RetrainRun.Request(storeOptions.store, lockTimeout, lockWait, runId,
-                fromScratch, recipe.classes, recipe.hidden, recipe.hiddenOrDefault(), recipe.seed, recipe.preset,
+                fromScratch, forceNewRun, recipe.classes, recipe.hidden, recipe.hiddenOrDefault(), recipe.seed, recipe.preset,
                 recipe::recipe, recipe::reportEntries, gate, checkpointEvery, divergence.maxLossFactor,
-                output.report, dataDir, output.display(common.quiet));
+                output.report, metricsOut, dataDir, output.display(common.quiet));
         RetrainRun.Codes codes = new RetrainRun.Codes(ExitCode.OK.code(), ExitCode.NOT_PROMOTED.code(),
-                ExitCode.DIVERGED.code(), ExitCode.LOCK_HELD.code(), e -> ExitCode.of(e).code(),
+                ExitCode.SUPERSEDED.code(), ExitCode.DIVERGED.code(), ExitCode.LOCK_HELD.code(), e -> ExitCode.of(e).code(),
                 e -> Main.errorLine(e, true).substring("error: ".length()), SettingFlags::flag,
                 Interruption::requested);
         return new RetrainRun(request, codes, new PhaseTimes())

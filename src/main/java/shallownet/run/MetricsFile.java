@@ -13,6 +13,7 @@ import shallownet.CommandFailure;
 import shallownet.data.CacheReport;
 import shallownet.model.ModelFiles;
 import shallownet.train.EpochMetrics;
+import shallownet.train.EpochMetricsJson;
 
 /**
  * The run's metrics as JSON Lines, one line per evaluated epoch and a final line, rewritten whole
@@ -41,39 +42,20 @@ public final class MetricsFile {
         return new MetricsFile(null, null, m -> { });
     }
 
-    /** An epoch's metrics as one JSON object (a line of the file, an element of a model's history). */
-    public static ObjectNode toJson(EpochMetrics m) {
-        ObjectNode o = ModelFiles.json().createObjectNode();
-        o.put("epoch", m.epoch());
-        o.put("train_loss", m.trainLoss());
-        o.put("train_error_pct", m.trainErrorPct());
-        o.put("test_loss", m.testLoss());
-        o.put("test_error_pct", m.testErrorPct());
-        if (m.hasValidation()) {
-            o.put("validation_loss", m.validationLoss());
-            o.put("validation_error_pct", m.validationErrorPct());
-        }
-        o.put("elapsed_s", m.elapsedSeconds());
-        if (!Double.isNaN(m.trainSeconds())) {
-            o.put("train_s", m.trainSeconds());
-        }
-        return o;
-    }
-
     /** What Spark held of the cached sets: its fields go on the final line. */
     public void cache(CacheReport c) {
         this.cache = c;
     }
 
     public void epoch(EpochMetrics m) {
-        append(toJson(m));
+        append(EpochMetricsJson.toJson(m));
     }
 
     /** The final line: the returned epoch's metrics, the model written, the total time, the application. */
     public void last(EpochMetrics m, String model, double total, JavaSparkContext sc) {
         ObjectNode o = ModelFiles.json().createObjectNode();
         o.put("final", true);
-        o.setAll(toJson(m));
+        o.setAll(EpochMetricsJson.toJson(m));
         o.put("model", model);
         o.put("seconds_total", total);
         ModelMetadata.putApplication(o, sc);

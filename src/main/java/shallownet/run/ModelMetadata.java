@@ -11,6 +11,7 @@ import shallownet.idx.LabeledIdxFiles;
 import shallownet.ShallownetVersion;
 import shallownet.model.ModelFiles;
 import shallownet.train.EpochMetrics;
+import shallownet.train.EpochMetricsJson;
 import shallownet.train.TrainingConfig;
 
 /**
@@ -121,7 +122,7 @@ public final class ModelMetadata {
     public static void putHistory(ObjectNode meta, List<EpochMetrics> history) {
         ArrayNode h = meta.putArray("history");
         for (EpochMetrics e : history) {
-            h.add(MetricsFile.toJson(e));
+            h.add(EpochMetricsJson.toJson(e));
         }
     }
 }

@@ -78,11 +78,13 @@ public final class RetrainRun {
     }
 
     /**
-     * The caller's vocabulary: its exit code for each outcome and failure, its one-line error, its
+     * The caller's vocabulary: its exit code for each outcome and failure ({@code superseded}: the
+     * rerun of a finished run whose promoted version is no longer the champion), its one-line error, its
      * names for the core's settings (for messages and the report), and whether the user asked the
      * process to stop.
      */
-    public record Codes(int promoted, int notPromoted, int diverged, int lockHeld, ToIntFunction<Throwable> ofFailure,
+    public record Codes(int promoted, int notPromoted, int superseded, int diverged, int lockHeld,
+                        ToIntFunction<Throwable> ofFailure,
                         Function<Throwable, String> errorLine, UnaryOperator<String> flags,
                         BooleanSupplier interrupted) {
     }
@@ -90,14 +92,16 @@ public final class RetrainRun {
     /**
      * What to run: the store and how its lock is taken, the run id (null: derived), the recipe
      * ({@code recipe} makes the training configuration for a hidden-unit count), the gate, the
-     * checkpoint interval, the report (null: none) and what the report lists of the recipe.
+     * checkpoint interval, the report and the metrics file (null: none) and what the report lists of
+     * the recipe.
      */
     public record Request(String store, Duration lockTimeout, Duration lockWait, String runId, boolean fromScratch,
-                          int classes, Integer hidden, int hiddenOrDefault, long seed, String preset,
+                          boolean forceNewRun, int classes, Integer hidden, int hiddenOrDefault, long seed,
+                          String preset,
                           IntFunction<TrainingConfig> recipe,
                           Function<TrainingConfig, List<TrainingReport.Entry>> recipeEntries, QualityGate gate,
-                          int checkpointEvery, double maxLossFactor, String report, String dataDir,
-                          TrainingRun.Display display) {
+                          int checkpointEvery, double maxLossFactor, String report, String metricsOut,
+                          String dataDir, TrainingRun.Display display) {
     }
 
     private final Request request;
@@ -154,6 +158,18 @@ public final class RetrainRun {
                     info("the champion changed while waiting for the lock: now {}", now.start());
                     plan = now;
                     id = runId != null ? runId : RunIds.derive(plan.key(trainFiles, testFiles, partitions));
+                }
+                if (request.forceNewRun()) {
+                    // The finished runs of this key are not reported again: the first run of the
+                    // chain without an outcome is this command's (a forced run killed earlier resumes).
+                    String first = id;
+                    while (store.runOutcome(id) != null) {
+                        id = RunIds.successor(id);
+                    }
+                    if (!id.equals(first)) {
+                        info("{}: run {} finished earlier; this is run {}", codes.flags().apply("forceNewRun"), first,
+                                id);
+                    }
                 }
                 ObjectNode summary = ModelFiles.json().createObjectNode();
                 summary.put("run_id", id);
@@ -246,12 +262,7 @@ public final class RetrainRun {
         RunCheckpoints run = store.run(id, a.key());
         ObjectNode finished = run.outcome();
         if (finished != null) {
-            info("run {} already finished: {}", id, finished);
-            summary.put("status", "already_finished");
-            summary.set("outcome", finished);
-            int code = finished.path("exit_code").asInt(codes.promoted());
-            finish(store, summary, started, code);
-            return new Outcome(Status.ALREADY_FINISHED, code);
+            return alreadyFinished(store, id, finished, summary, started);
         }
         info("run {} on store {} ({}, {}), champion {}, starting from {}", id, request.store(), sc.master(),
                 ModelMetadata.describeApplication(sc), championVersion.map(ModelStore::name).orElse("none"), start);
@@ -277,6 +288,7 @@ public final class RetrainRun {
         double candidateError;
         QualityGate.Verdict verdict;
         Trainer.Result result = null; // stays null when an earlier attempt already wrote the version
+        MetricsFile metrics = MetricsFile.none();
         if (saved.isPresent()) {
             // Killed after writing its version: the training is done, only the gate remains.
             version = saved.get().version();
@@ -287,9 +299,11 @@ public final class RetrainRun {
             Optional<TrainingState> resume = run.latest(codes.flags(), m -> LOG.warn(m));
             resume.ifPresent(s -> info("resuming from the checkpoint after step {} (epoch {}, step {})",
                     s.stepsDone(), s.epoch(), s.nextStep() + 1));
+            metrics = new MetricsFile(sc.hadoopConfiguration(), request.metricsOut(), request.display().outcome());
+            metrics.cache(cache);
             try {
                 result = training.train(config, shape, a.plan().initial(), resume,
-                        new DivergenceGuard(request.maxLossFactor()), MetricsFile.none(), request.checkpointEvery(),
+                        new DivergenceGuard(request.maxLossFactor()), metrics, request.checkpointEvery(),
                         s -> {
                             try {
                                 run.write(s);
@@ -315,6 +329,8 @@ public final class RetrainRun {
             CrashPoints.reach(CrashPoints.VERSION_WRITTEN);
             info("version {} written: test error {} %", ModelStore.name(version), String.format("%.3f", candidateError));
             phases.lap("write the version");
+            metrics.last(m, store.root() + "/" + ModelStore.VERSIONS + "/" + ModelStore.name(version),
+                    (System.nanoTime() - started) / 1e9, sc);
         }
         summary.put("version", ModelStore.name(version));
         summary.put("candidate_test_error_pct", candidateError);
@@ -327,7 +343,7 @@ public final class RetrainRun {
         Status status;
         int code;
         if (verdict.passed()) {
-            store.promote(a.lock(), version, "retrain", "quality gate passed: " + verdict.reason());
+            store.promote(a.lock(), version, "retrain", "quality gate passed: " + verdict.reason(), id);
             CrashPoints.reach(CrashPoints.CURRENT_WRITTEN);
             info("gate passed ({}); champion is now {}", verdict.reason(), ModelStore.name(version));
             summary.put("status", "promoted");
@@ -363,6 +379,66 @@ public final class RetrainRun {
     }
 
     /**
+     * The rerun of a finished run: nothing is trained (the same recipe, start and data would give
+     * the same bits), and the summary says what the run produced then and what is true now. Its
+     * exit code is the present state's: 0 if the run's version is the champion now, whoever made it
+     * so; {@link Codes#superseded} if the run promoted it and an operator or another run has
+     * changed the champion since (named in {@code champion_set_by}: action, who, when, why); the
+     * recorded code (the gate's rejection) otherwise.
+     */
+    private Outcome alreadyFinished(ModelStore store, String id, ObjectNode finished, ObjectNode summary,
+                                    long started) throws IOException {
+        String version = finished.path("version").asText(null);
+        boolean promotedThen = finished.path("promoted").asBoolean();
+        Optional<ObjectNode> setBy = store.lastPromotion();
+        String championNow = store.champion().map(ModelStore::name).orElse(null);
+        boolean isChampion = version != null && version.equals(championNow);
+        int code = isChampion ? codes.promoted() : promotedThen ? codes.superseded()
+                : finished.path("exit_code").asInt(codes.notPromoted());
+        summary.put("status", "already_finished");
+        summary.put("version", version);
+        summary.put("promoted", false); // this command promoted nothing
+        summary.put("champion", championNow);
+        ObjectNode then = summary.putObject("earlier");
+        then.put("version", version);
+        then.put("was_promoted", promotedThen);
+        then.set("exit_code", finished.path("exit_code"));
+        if (finished.has("recovered")) {
+            then.set("recovered", finished.get("recovered"));
+        }
+        setBy.ifPresent(p -> summary.set("champion_set_by", p));
+        String how = setBy.map(p -> "`" + actionCommand(p.path("action").asText()) + "` at " + p.path("time").asText()
+                + " (" + p.path("user").asText("?") + "@" + p.path("host").asText("?") + ")").orElse("");
+        String restart = "new data, a changed recipe or " + codes.flags().apply("forceNewRun") + " starts a new run";
+        String note;
+        if (isChampion) {
+            note = "run " + id + " produced " + version + ", which is the champion"
+                    + (promotedThen ? "" : " (rejected by the gate, then promoted by " + how + ")")
+                    + "; nothing to do: " + restart;
+        } else if (promotedThen) {
+            note = "run " + id + " produced " + version + " and promoted it; the champion is now "
+                    + (championNow == null ? "none" : championNow) + ", set by " + how
+                    + "; the run is not repeated: " + restart;
+        } else {
+            note = "run " + id + " produced " + version + ", rejected by the gate; the champion is "
+                    + (championNow == null ? "none" : championNow) + "; the run is not repeated: " + restart;
+        }
+        summary.put("note", note);
+        info("{}", note);
+        finish(store, summary, started, code);
+        return new Outcome(Status.ALREADY_FINISHED, code);
+    }
+
+    /** The command behind a promotion's action, for people reading the summary. */
+    private static String actionCommand(String action) {
+        return switch (action) {
+            case "rollback" -> "models rollback";
+            case "promote" -> "models promote";
+            default -> action;
+        };
+    }
+
+    /**
      * Completes every run that wrote its version and was killed before its commit point
      * ({@code runs/RUN_ID/outcome.json}): each missing write is made, in the order of a run's own
      * writes, and each is skipped if it was made already: the promotion (if the version's recorded
@@ -381,7 +457,7 @@ public final class RetrainRun {
             }
             String r = v.store().path("run_id").asText("");
             JsonNode gate = v.store().path("gate");
-            if (!r.matches("[A-Za-z0-9_-][A-Za-z0-9._-]*") || !gate.has("passed") || store.runOutcome(r) != null) {
+            if (!RunIds.isValid(r) || !gate.has("passed") || store.runOutcome(r) != null) {
                 continue; // not a retrain's version, or its run finished
             }
             String name = ModelStore.name(v.version());
@@ -447,12 +523,13 @@ public final class RetrainRun {
     private boolean isThisCommand(ModelStore store, LabeledIdxFiles trainFiles, LabeledIdxFiles testFiles,
                                   int partitions, String r, String championThen) {
         if (request.runId() != null) {
-            return request.runId().equals(r);
+            return request.forceNewRun() ? RunIds.inChainOf(request.runId(), r) : request.runId().equals(r);
         }
         try {
             Optional<Integer> then = championThen == null ? Optional.empty()
                     : Optional.of(ModelStore.parseVersion(championThen));
-            return r.equals(RunIds.derive(plan(store, trainFiles, then).key(trainFiles, testFiles, partitions)));
+            String base = RunIds.derive(plan(store, trainFiles, then).key(trainFiles, testFiles, partitions));
+            return request.forceNewRun() ? RunIds.inChainOf(base, r) : r.equals(base);
         } catch (IOException | RuntimeException e) {
             return false; // that champion is gone or does not fit this recipe: another command's run
         }

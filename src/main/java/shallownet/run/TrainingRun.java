@@ -118,6 +118,8 @@ public final class TrainingRun {
             throw new IllegalStateException("load() the sets first");
         }
         resume.ifPresent(s -> guard.initialLoss(s.history().get(0).trainLoss()));
+        // A resumed run's metrics file holds every epoch, those of the attempts before it too.
+        resume.ifPresent(s -> s.history().forEach(metrics::epoch));
         RunListener listener = new RunListener(config, display.progress(), display.quiet(), metrics, guard);
         Trainer trainer = new Trainer(config, shape,
                 new SparkBackend(sc, shape, sets.train(), trainFiles.count(), sets.test()), listener);

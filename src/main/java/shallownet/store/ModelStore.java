@@ -15,8 +15,6 @@ import org.apache.hadoop.fs.Path;
 import shallownet.BadInputException;
 import shallownet.CommandFailure;
 import shallownet.HadoopFiles;
-import static shallownet.SettingWords.setting;
-import shallownet.SettingWords;
 import shallownet.model.ModelFiles;
 import shallownet.model.SavedModel;
 import shallownet.net.NetworkShape;
@@ -232,6 +230,12 @@ public final class ModelStore {
         return Optional.of(parseVersion(promotions.get(promotions.size() - 1).path("version").asText()));
     }
 
+    /** The change of champion that set {@code CURRENT} as it is now (who, when, why), if any. */
+    public Optional<ObjectNode> lastPromotion() throws IOException {
+        List<ObjectNode> all = promotions();
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    }
+
     /** Every change of champion, oldest first. */
     public List<ObjectNode> promotions() throws IOException {
         return JsonLines.read(fs, new Path(root, PROMOTIONS));
@@ -316,10 +320,7 @@ public final class ModelStore {
      * starting model, data), and a checkpoint written under another key is not resumed.
      */
     public RunCheckpoints run(String runId, String key) {
-        if (!runId.matches("[A-Za-z0-9._-]+")) {
-            throw new BadInputException(SettingWords.of(setting("runId"), " " + runId
-                    + ": use letters, digits, '.', '_' and '-' only"));
-        }
+        RunIds.check(runId);
         return new RunCheckpoints(fs, new Path(new Path(root, RUNS), runId), key);
     }
 

@@ -22,6 +22,7 @@ import shallownet.SettingWords;
 import static shallownet.SettingWords.setting;
 import shallownet.model.ModelFiles;
 import shallownet.train.EpochMetrics;
+import shallownet.train.EpochMetricsJson;
 import shallownet.train.TrainingState;
 
 /**
@@ -36,6 +37,11 @@ import shallownet.train.TrainingState;
 public final class RunCheckpoints {
 
     public static final int KEEP = 2;
+    /**
+     * 2: each epoch of the history is a named object ({@link EpochMetricsJson}, every field of
+     * {@link EpochMetrics}) and the run's clocks are kept; 1 (still read): 9 positional numbers.
+     */
+    static final int FORMAT_VERSION = 2;
     static final String DIR = "checkpoints";
     static final String STATE_JSON = "state.json";
     static final String STATE_BIN = "state.bin";
@@ -77,7 +83,7 @@ public final class RunCheckpoints {
         byte[] bin = encode(s);
         ObjectNode j = ModelFiles.json().createObjectNode();
         j.put("format", "shallownet-checkpoint");
-        j.put("format_version", 1);
+        j.put("format_version", FORMAT_VERSION);
         j.put("epoch", s.epoch());
         j.put("next_step", s.nextStep());
         j.put("steps_done", s.stepsDone());
@@ -89,11 +95,11 @@ public final class RunCheckpoints {
         j.put("since_best", s.sinceBest());
         j.put("state_sha256", ModelFiles.sha256(bin));
         j.put("run_key_sha256", keySha256);
+        putClock(j, "elapsed_s", s.elapsedSeconds());
+        putClock(j, "train_s", s.trainSeconds());
         ArrayNode h = j.putArray("history");
         for (EpochMetrics m : s.history()) {
-            ArrayNode row = h.addArray();
-            row.add(m.epoch()).add(m.trainLoss()).add(m.trainErrorPct()).add(m.testLoss()).add(m.testErrorPct())
-                    .add(m.elapsedSeconds()).add(m.epochSeconds()).add(m.validationLoss()).add(m.validationErrorPct());
+            h.add(EpochMetricsJson.toJson(m));
         }
         Path target = new Path(dir, name(s.stepsDone()));
         Path staging = new Path(dir, "." + target.getName() + ".tmp-" + UUID.randomUUID());
@@ -168,6 +174,11 @@ public final class RunCheckpoints {
         if (!"shallownet-checkpoint".equals(j.path("format").asText())) {
             throw new IOException("not a checkpoint");
         }
+        int version = j.path("format_version").asInt(-1);
+        if (version != 1 && version != FORMAT_VERSION) {
+            throw new IOException("checkpoint format version " + j.path("format_version") + ", this program reads 1 and "
+                    + FORMAT_VERSION);
+        }
         if (!keySha256.equals(j.path("run_key_sha256").asText())) {
             throw new CommandFailure(SettingWords.of("written by a run of another recipe, starting model or data (same ",
                     setting("runId"), "?)"));
@@ -188,12 +199,21 @@ public final class RunCheckpoints {
         float[] best = nb == 0 ? null : floats(b, nb);
         List<EpochMetrics> history = new ArrayList<>();
         for (JsonNode r : j.path("history")) {
-            history.add(new EpochMetrics(r.get(0).asInt(), num(r.get(1)), num(r.get(2)), num(r.get(3)), num(r.get(4)),
-                    num(r.get(5)), num(r.get(6)), num(r.get(7)), num(r.get(8))));
+            // Version 1 held each epoch as 9 positional numbers, without train_s.
+            history.add(version == 1 ? new EpochMetrics(r.get(0).asInt(), num(r.get(1)), num(r.get(2)), num(r.get(3)),
+                    num(r.get(4)), num(r.get(5)), num(r.get(6)), num(r.get(7)), num(r.get(8)))
+                    : EpochMetricsJson.fromJson(r));
         }
         return new TrainingState(j.path("epoch").asInt(), j.path("next_step").asInt(), j.path("steps_done").asLong(),
                 params, velocity, num(j.path("best_loss")), j.path("best_epoch").asInt(), best,
-                j.path("since_best").asInt(), history);
+                j.path("since_best").asInt(), history, EpochMetricsJson.num(j, "elapsed_s"),
+                EpochMetricsJson.num(j, "train_s"));
+    }
+
+    private static void putClock(ObjectNode j, String name, double seconds) {
+        if (!Double.isNaN(seconds)) {
+            j.put(name, seconds);
+        }
     }
 
     /** Jackson writes NaN as the string "NaN" (non-numeric): read it back as NaN. */

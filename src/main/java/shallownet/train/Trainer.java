@@ -92,7 +92,11 @@ public final class Trainer {
         ValidationSplit split = ValidationSplit.of(backend.trainCount(), config.validationFraction(), config.seed());
         int[] trainIndices = split.validation() == null ? null : split.train();
         int n = split.train().length;
-        long start = System.nanoTime();
+        long attemptStart = System.nanoTime();
+        // The run's clocks: from this attempt's start, or continued from the checkpoint's, so that
+        // elapsed_s and train_s keep increasing across a kill and resume (the time between the
+        // attempts is not counted).
+        long start = attemptStart;
         List<EpochMetrics> history;
         EarlyStopping stopping;
         int firstEpoch;
@@ -112,6 +116,12 @@ public final class Trainer {
             firstEpoch = from.epoch();
             firstStep = from.nextStep();
             stepsDone = from.stepsDone();
+            if (!Double.isNaN(from.elapsedSeconds())) {
+                start = attemptStart - Math.round(from.elapsedSeconds() * 1e9);
+            }
+            if (!Double.isNaN(from.trainSeconds())) {
+                trainNanos = Math.round(from.trainSeconds() * 1e9);
+            }
         }
         int steps = config.fullBatch() ? 1 : MinibatchOrder.steps(n, config.batchSize());
         for (int epoch = firstEpoch; epoch <= config.epochs() && !stopping.stopped(); epoch++) {
@@ -130,7 +140,7 @@ public final class Trainer {
                 stepsDone++;
                 if (checkpointEvery > 0 && stepsDone % checkpointEvery == 0) {
                     if (l + 1 < steps) {
-                        checkpointSink.accept(state(epoch, l + 1, stepsDone, params, update, stopping, history));
+                        checkpointSink.accept(state(epoch, l + 1, stepsDone, params, update, stopping, history, start));
                     } else {
                         checkpointAfterEpoch = true;
                     }
@@ -142,20 +152,20 @@ public final class Trainer {
                 stopping.observe(m, params);
             }
             if (checkpointAfterEpoch) {
-                checkpointSink.accept(state(epoch + 1, 0, stepsDone, params, update, stopping, history));
+                checkpointSink.accept(state(epoch + 1, 0, stepsDone, params, update, stopping, history, start));
             }
         }
         float[] result = stopping.enabled() ? stopping.bestParams() : params;
-        return new Result(result, history, (System.nanoTime() - start) / 1e9, stepTimer.summary(),
+        return new Result(result, history, (System.nanoTime() - attemptStart) / 1e9, stepTimer.summary(),
                 stopping.enabled() ? stopping.bestEpoch() : -1, stopping.stopped());
     }
 
-    private static TrainingState state(int epoch, int nextStep, long stepsDone, float[] params, SgdUpdate update,
-                                       EarlyStopping stopping, List<EpochMetrics> history) {
+    private TrainingState state(int epoch, int nextStep, long stepsDone, float[] params, SgdUpdate update,
+                                EarlyStopping stopping, List<EpochMetrics> history, long start) {
         float[] velocity = update.velocity();
         return new TrainingState(epoch, nextStep, stepsDone, params.clone(), velocity == null ? null : velocity.clone(),
                 stopping.bestLoss, stopping.bestEpoch, stopping.best == null ? null : stopping.best.clone(),
-                stopping.sinceBest, List.copyOf(history));
+                stopping.sinceBest, List.copyOf(history), (System.nanoTime() - start) / 1e9, trainNanos / 1e9);
     }
 
     private void step(SgdUpdate update, float[] params, int[] batch, double lr, int epoch, int step, int steps,

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -156,7 +158,8 @@ class RetrainProcessIT {
 
         // Epoch 3 is steps 61-90; the checkpoint after step 70 is inside it: kill -9 then.
         Path killedLog = tmp.resolve("killed.log");
-        Process p = start(killedLog, killed, FIVE_EPOCHS);
+        Path killedMetrics = tmp.resolve("killed-metrics.jsonl");
+        Process p = start(killedLog, killed, withMetrics(killedMetrics));
         try {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
             while (newestCheckpoint(killed).orElse(0L) < 70 && p.isAlive() && System.nanoTime() < deadline) {
@@ -177,7 +180,8 @@ class RetrainProcessIT {
         Set<String> seenWhileKilled = Set.copyOf(seen);
 
         Path resumedLog = tmp.resolve("resumed.log");
-        int resumed = run(resumedLog, killed, FIVE_EPOCHS);
+        Path resumedMetrics = tmp.resolve("resumed-metrics.jsonl");
+        int resumed = run(resumedLog, killed, withMetrics(resumedMetrics));
         watcher.interrupt();
         watcher.join();
         assertEquals(0, resumed, log(resumedLog));
@@ -186,6 +190,26 @@ class RetrainProcessIT {
         assertTrue(m.find(), "resumed:\n" + log(resumedLog));
         assertEquals(lastCheckpoint, Long.parseLong(m.group(1)));
         assertFalse(log(resumedLog).contains("epoch   2/5"), "epochs 1-2 are not trained again");
+
+        // Every epoch's figures survive the kill: the resumed run's metrics file has epochs 0-5,
+        // each with train_s, increasing across the resume; those of epochs 0-2 are the killed
+        // attempt's own, to the digit.
+        List<JsonNode> before = metricsLines(killedMetrics);
+        List<JsonNode> after = metricsLines(resumedMetrics);
+        assertEquals(List.of(0, 1, 2, 3, 4, 5), after.stream().filter(l -> !l.has("final"))
+                .map(l -> l.path("epoch").asInt()).toList(), "epochs in " + resumedMetrics);
+        double previous = -1;
+        for (JsonNode l : after.subList(0, 6)) {
+            assertTrue(l.has("train_s"), "train_s in " + l);
+            assertTrue(l.path("train_s").asDouble() > previous, "train_s increasing: " + after);
+            previous = l.path("train_s").asDouble();
+        }
+        assertTrue(before.size() >= 3, "the killed attempt wrote epochs 0-2: " + before);
+        assertEquals(before.subList(0, 3), after.subList(0, 3), "epochs 0-2 as the killed attempt wrote them");
+        assertTrue(after.get(6).path("final").asBoolean() && after.get(6).path("train_s").asDouble() == previous,
+                "final line: " + after.get(6));
+        System.out.printf("train_s per epoch after kill -9 and resume: %s%n",
+                after.subList(0, 6).stream().map(l -> l.path("train_s").asText()).toList());
 
         Path cleanLog = tmp.resolve("uninterrupted.log");
         assertEquals(0, run(cleanLog, clean, FIVE_EPOCHS), log(cleanLog));
@@ -199,6 +223,20 @@ class RetrainProcessIT {
         assertTrue(Set.of(champion, "000002\n").containsAll(seen), "CURRENT was always a complete pointer: " + seen);
         assertEquals("000002\n", StoreListing.read(killed.resolve("CURRENT")));
         assertFalse(Files.exists(killed.resolve("LOCK")), "lock released");
+    }
+
+    private static String[] withMetrics(Path file) {
+        List<String> a = new ArrayList<>(List.of(FIVE_EPOCHS));
+        a.addAll(List.of("--metrics-out", file.toString()));
+        return a.toArray(String[]::new);
+    }
+
+    private static List<JsonNode> metricsLines(Path file) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            out.add(new ObjectMapper().readTree(line));
+        }
+        return out;
     }
 
     @Test

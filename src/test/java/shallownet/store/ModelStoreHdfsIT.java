@@ -86,7 +86,7 @@ class ModelStoreHdfsIT {
         float[] params = WeightInit.initShallow(SHAPE, 3);
         for (long step = 10; step <= 30; step += 10) {
             run.write(new TrainingState(1, (int) step, step, params, null, Double.NaN, 0, null, 0,
-                    List.of(new EpochMetrics(0, 0.2, 90, 0.2, 90, 1, 1))));
+                    List.of(new EpochMetrics(0, 0.2, 90, 0.2, 90, 1, 1)), 2.5, 1.5));
         }
         TrainingState back = run.latest(m -> { }).orElseThrow();
         assertEquals(30, back.stepsDone());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
@@ -279,8 +280,12 @@ class ModelStoreTest {
         java.util.Arrays.fill(params, value);
         float[] velocity = params.clone();
         velocity[0] = -value;
+        // Every field of EpochMetrics set, to values that are not each other's (a field dropped or
+        // swapped by the checkpoint's encoding shows), and an epoch without validation or train_s.
         return new TrainingState(2, (int) steps % 7, steps, params, velocity, Double.NaN, 0, null, 0,
-                List.of(new EpochMetrics(0, 0.23, 90, 0.24, 91, 1, 1)));
+                List.of(new EpochMetrics(0, 0.23, 90, 0.24, 91, 1.25, 1.125, 0.2375, 89.5, 0.0625),
+                        new EpochMetrics(1, 0.1 / 3, 9.75, 0.0411, 8.5, 7.0001, 5.75, Double.NaN, Double.NaN, Double.NaN)),
+                steps * 0.5, steps * 0.25);
     }
 
     @Test
@@ -296,7 +301,38 @@ class ModelStoreTest {
         assertArrayEquals(state(30, 3.5f).params(), back.params());
         assertArrayEquals(state(30, 3.5f).velocity(), back.velocity());
         assertTrue(Double.isNaN(back.bestLoss()));
-        assertEquals(0.24, back.history().get(0).testLoss());
+        // Every field of every epoch, train_s included (records compare doubles as Double.compare:
+        // NaN equals NaN), and the run's clocks that a resumed run continues.
+        assertEquals(state(30, 3.5f).history(), back.history());
+        assertEquals(0.0625, back.history().get(0).trainSeconds());
+        assertEquals(15.0, back.elapsedSeconds());
+        assertEquals(7.5, back.trainSeconds());
+    }
+
+    @Test
+    void aVersion1CheckpointStillResumes() throws Exception {
+        // The positional format of earlier releases: 9 numbers an epoch, no train_s, no clocks.
+        RunCheckpoints run = store().run("r", "key");
+        run.write(state(10, 1.5f));
+        Path json = tmp.resolve("store/runs/r/checkpoints/step-00000010/state.json");
+        com.fasterxml.jackson.databind.node.ObjectNode j = (com.fasterxml.jackson.databind.node.ObjectNode)
+                shallownet.model.ModelFiles.json().readTree(Files.readString(json));
+        j.put("format_version", 1);
+        j.remove("elapsed_s");
+        j.remove("train_s");
+        com.fasterxml.jackson.databind.node.ArrayNode h = j.putArray("history");
+        h.addArray().add(0).add(0.23).add(90).add(0.24).add(91).add(1.25).add(1.125).add(0.2375).add(89.5);
+        Files.writeString(json, j.toString());
+        TrainingState back = run.latest(m -> fail(m)).orElseThrow();
+        assertEquals(List.of(new EpochMetrics(0, 0.23, 90, 0.24, 91, 1.25, 1.125, 0.2375, 89.5, Double.NaN)),
+                back.history());
+        assertTrue(Double.isNaN(back.trainSeconds()));
+        // A format this program does not know is skipped, with the reason.
+        j.put("format_version", 3);
+        Files.writeString(json, j.toString());
+        List<String> skipped = new java.util.ArrayList<>();
+        assertFalse(run.latest(skipped::add).isPresent());
+        assertTrue(skipped.get(0).contains("format version 3"), skipped.get(0));
     }
 
     @Test

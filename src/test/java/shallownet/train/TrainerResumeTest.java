@@ -74,7 +74,7 @@ class TrainerResumeTest {
         trainer(recipe()).checkpointEvery(5, states::add).train(WeightInit.initShallow(SHAPE, 5));
         TrainingState s = states.get(0);
         TrainingState noVelocity = new TrainingState(s.epoch(), s.nextStep(), s.stepsDone(), s.params(), null,
-                s.bestLoss(), s.bestEpoch(), s.bestParams(), s.sinceBest(), s.history());
+                s.bestLoss(), s.bestEpoch(), s.bestParams(), s.sinceBest(), s.history(), s.elapsedSeconds(), s.trainSeconds());
         assertThrows(IllegalArgumentException.class, () -> trainer(recipe()).resume(noVelocity));
     }
 }
