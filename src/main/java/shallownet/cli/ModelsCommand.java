@@ -50,6 +50,14 @@ final class ModelsCommand implements Callable<Integer> {
             }
             if (champion.isEmpty()) {
                 System.out.println("no champion yet");
+            } else if (!promotions.isEmpty()) {
+                // Who set CURRENT, and when: the last change of champion (promotions.jsonl has them all).
+                ObjectNode p = promotions.get(promotions.size() - 1);
+                System.out.printf("CURRENT is %s: set by %s at %s by %s@%s%s (was %s): %s%n",
+                        ModelStore.name(champion.get()), PromotionHistory.command(p), p.path("time").asText("?"),
+                        p.path("user").asText("?"), p.path("host").asText("?"),
+                        p.path("run_id").isTextual() ? " for run " + p.path("run_id").asText() : "",
+                        p.path("previous").asText("none"), p.path("reason").asText(""));
             }
             return ExitCode.OK.code();
         }

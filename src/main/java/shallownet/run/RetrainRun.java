@@ -37,6 +37,7 @@ import shallownet.report.ReportAssembly;
 import shallownet.report.TrainingReport;
 import shallownet.store.CrashPoints;
 import shallownet.store.ModelStore;
+import shallownet.store.PromotionHistory;
 import shallownet.store.QualityGate;
 import shallownet.store.RunCheckpoints;
 import shallownet.store.RunIds;
@@ -407,7 +408,7 @@ public final class RetrainRun {
             then.set("recovered", finished.get("recovered"));
         }
         setBy.ifPresent(p -> summary.set("champion_set_by", p));
-        String how = setBy.map(p -> "`" + actionCommand(p.path("action").asText()) + "` at " + p.path("time").asText()
+        String how = setBy.map(p -> "`" + PromotionHistory.command(p) + "` at " + p.path("time").asText()
                 + " (" + p.path("user").asText("?") + "@" + p.path("host").asText("?") + ")").orElse("");
         String restart = "new data, a changed recipe or " + codes.flags().apply("forceNewRun") + " starts a new run";
         String note;
@@ -427,15 +428,6 @@ public final class RetrainRun {
         info("{}", note);
         finish(store, summary, started, code);
         return new Outcome(Status.ALREADY_FINISHED, code);
-    }
-
-    /** The command behind a promotion's action, for people reading the summary. */
-    private static String actionCommand(String action) {
-        return switch (action) {
-            case "rollback" -> "models rollback";
-            case "promote" -> "models promote";
-            default -> action;
-        };
     }
 
     /**

@@ -27,6 +27,15 @@ public final class PromotionHistory {
         return gate.has("passed") && !gate.path("passed").asBoolean() ? "rejected" : "candidate";
     }
 
+    /** The command that made a change of champion (its {@code action}), as its user typed it. */
+    public static String command(JsonNode promotion) {
+        String action = promotion.path("action").asText("?");
+        return switch (action) {
+            case "rollback", "promote" -> "models " + action;
+            default -> action; // "retrain"
+        };
+    }
+
     /**
      * The champion before the current one: promotions are replayed as a stack (a promotion pushes,
      * a rollback pops), so repeated rollbacks walk back through the champions rather than toggle.
