@@ -34,6 +34,9 @@ final class ModelsCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             ModelStore s = ModelStore.at(DriverHadoopConf.get(), store);
+            for (String d : s.damage()) {
+                System.err.println("warning: " + d);
+            }
             Optional<Integer> champion = s.champion();
             List<ObjectNode> promotions = s.promotions();
             System.out.printf("%-8s %-16s %-31s %10s  %-20s %s%n", "version", "status", "created", "test err %", "run id", "gate");
@@ -130,6 +133,14 @@ final class ModelsCommand implements Callable<Integer> {
             new OutputPaths(DriverHadoopConf.get()).store("--store", storeOptions.store);
             ModelStore s = ModelStore.at(DriverHadoopConf.get(), storeOptions.store);
             try (StoreLock lock = storeOptions.lock(s, "models rollback").acquire()) {
+                if (s.repairCurrent(lock)) {
+                    // The rerun of an interrupted promote or rollback: completing it is this
+                    // command's whole work (rolling back again would undo the change just made).
+                    System.out.println("completed an interrupted change of champion: champion is now "
+                            + ModelStore.name(s.champion().orElseThrow()) + " (the last line of "
+                            + ModelStore.PROMOTIONS + "); run rollback again to go back further");
+                    return ExitCode.OK.code();
+                }
                 int previous = PromotionHistory.rollbackTarget(s.promotions()).orElseThrow(
                         () -> BadInputException.about(s.root(), "has no previous champion to roll back to"));
                 ObjectNode p = s.promote(lock, previous, "rollback", reason);

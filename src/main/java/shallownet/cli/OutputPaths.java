@@ -1,9 +1,7 @@
 package shallownet.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -48,10 +46,6 @@ import shallownet.store.ModelStore;
  * metrics file written over a data directory's link to its test labels).
  */
 final class OutputPaths {
-
-    /** What a model store holds at its top level; a directory with anything else is not a store. */
-    private static final Set<String> STORE_ENTRIES = Set.of(ModelStore.VERSIONS, ModelStore.CURRENT,
-            ModelStore.PROMOTIONS, ModelStore.HISTORY, ModelStore.RUNS, "LOCK");
 
     /**
      * An input or output as the user named it, and the qualified forms it is compared in: as
@@ -115,7 +109,7 @@ final class OutputPaths {
         if (st != null && !overwrite) {
             throw BadInputException.about(path, "already exists; choose another " + option + " or pass --overwrite");
         }
-        if (st != null && !isModel(fs, p)) {
+        if (st != null && !ModelFiles.isModel(fs, p)) {
             throw BadInputException.about(path, "is not a model directory (no " + ModelFiles.METADATA + " of format "
                     + ModelFiles.FORMAT + "); --overwrite replaces only a model, choose another " + option);
         }
@@ -142,28 +136,13 @@ final class OutputPaths {
         FileSystem fs = HadoopFiles.of(p, conf);
         if (fs.exists(p)) {
             for (FileStatus s : fs.listStatus(p)) {
-                if (!STORE_ENTRIES.contains(s.getPath().getName())) {
+                if (!ModelStore.isOwnEntry(s.getPath().getName())) {
                     throw BadInputException.about(path, "is not a model store: it holds " + s.getPath().getName()
                             + "; choose a new or empty directory or an existing store for " + option);
                 }
             }
         }
         return p;
-    }
-
-    /** Whether {@code dir} holds a model of this format: its model.json is a JSON object of our format. */
-    static boolean isModel(FileSystem fs, Path dir) throws IOException {
-        Path meta = new Path(dir, ModelFiles.METADATA);
-        FileStatus st = status(fs, meta);
-        if (st == null || !st.isFile() || st.getLen() > 64L << 20) {
-            return false;
-        }
-        try (InputStream in = fs.open(meta)) {
-            JsonNode n = ModelFiles.json().readTree(in);
-            return n != null && n.isObject() && ModelFiles.FORMAT.equals(n.path("format").asText());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            return false;
-        }
     }
 
     private Path checkedName(String option, String path, boolean replacedWhole) {

@@ -142,6 +142,29 @@ public final class ModelFiles {
         }
     }
 
+    /**
+     * Whether {@code dir} holds a model of this format (its model.json is a JSON object of this
+     * format, any version): what {@code --overwrite} may replace.
+     */
+    public static boolean isModel(FileSystem fs, Path dir) throws IOException {
+        Path meta = new Path(dir, METADATA);
+        org.apache.hadoop.fs.FileStatus st;
+        try {
+            st = fs.getFileStatus(meta);
+        } catch (java.io.FileNotFoundException e) {
+            return false;
+        }
+        if (!st.isFile() || st.getLen() > 64L << 20) {
+            return false;
+        }
+        try (InputStream in = fs.open(meta)) {
+            JsonNode n = JSON.readTree(in);
+            return n != null && n.isObject() && FORMAT.equals(n.path("format").asText());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return false;
+        }
+    }
+
     public static SavedModel load(Configuration conf, String dir) throws IOException {
         Path d = new Path(dir);
         FileSystem fs = HadoopFiles.of(d, conf);

@@ -140,12 +140,16 @@ public final class RetrainRun {
                 lock.tookOverFrom().ifPresent(dead -> info("took over the store's lock from a dead run: {}", dead));
                 request.display().outcome()
                         .accept("nothing was promoted; rerun the same command to resume from the last checkpoint");
+                for (String d : store.damage()) {
+                    LOG.warn(d);
+                }
                 int leftovers = store.removeLeftovers(lock);
                 if (leftovers > 0) {
                     info("removed {} temporary files or directories left by killed runs", leftovers);
                 }
                 if (store.repairCurrent(lock)) {
-                    info("CURRENT rewritten to the last promotion's version (a promotion was interrupted)");
+                    info("CURRENT rewritten to the last promotion's version, {} (a promotion was interrupted, or "
+                            + "CURRENT was damaged)", store.champion().map(ModelStore::name).orElse("?"));
                 }
                 Optional<Outcome> recovered = recover(sc, store, lock, trainFiles, testFiles, partitions, started,
                         startedAt);

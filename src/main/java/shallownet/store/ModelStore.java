@@ -48,6 +48,14 @@ public final class ModelStore {
     public static final String HISTORY = "history.jsonl";
     public static final String RUNS = "runs";
 
+    /**
+     * What a store holds at its top level besides its files: the temporary siblings of the files
+     * it replaces ({@code .NAME.tmp-<uuid>}, left by a killed writer until the next run removes
+     * them), lock takeover claims, and the cut-short tails of {@code history.jsonl} set aside.
+     */
+    private static final java.util.regex.Pattern OWN_EXTRA = java.util.regex.Pattern.compile(
+            "\\.(CURRENT|promotions\\.jsonl|history\\.jsonl|LOCK)\\.tmp-.*|LOCK\\.takeover-.*|history\\.jsonl\\.torn-.*");
+
     private final Configuration conf;
     private final Path root;
     private final FileSystem fs;
@@ -70,6 +78,15 @@ public final class ModelStore {
 
     public Path root() {
         return root;
+    }
+
+    /**
+     * Whether {@code name}, at a directory's top level, is something a store writes there: a
+     * directory holding anything else is not a store (and is not written as one).
+     */
+    public static boolean isOwnEntry(String name) {
+        return java.util.Set.of(VERSIONS, CURRENT, PROMOTIONS, HISTORY, RUNS, StoreLock.FILE).contains(name)
+                || OWN_EXTRA.matcher(name).matches();
     }
 
     FileSystem fs() {
@@ -220,14 +237,69 @@ public final class ModelStore {
      */
     public Optional<Integer> champion() throws IOException {
         String current = StoreFiles.readText(fs, new Path(root, CURRENT));
-        if (current != null && !current.isBlank()) {
-            return Optional.of(parseVersion(current.trim()));
+        Integer named = pointer(current);
+        if (named != null) {
+            return Optional.of(named);
         }
         List<ObjectNode> promotions = promotions();
         if (promotions.isEmpty()) {
+            if (current != null && !current.isBlank()) {
+                throw BadInputException.about(new Path(root, CURRENT), "is damaged (" + quoted(current) + " names no "
+                        + "version of this store) and promotions.jsonl has no promotion to rebuild it from; write the "
+                        + "champion's version into it, e.g. 000001");
+            }
             return Optional.empty();
         }
         return Optional.of(parseVersion(promotions.get(promotions.size() - 1).path("version").asText()));
+    }
+
+    /**
+     * CURRENT's version if the file is whole: six or more digits (as it is written, so that a
+     * truncated "000012" is not read as version 1), a newline, and a version directory of that
+     * number. Else null: missing, empty or damaged, and the last promotion decides.
+     */
+    private Integer pointer(String text) throws IOException {
+        if (text == null || !text.matches("\\d{6,}\n?")) {
+            return null;
+        }
+        int v = Integer.parseInt(text.trim());
+        return fs.exists(versionDir(v)) ? v : null;
+    }
+
+    private static String quoted(String text) {
+        String t = text.length() > 40 ? text.substring(0, 40) + "..." : text;
+        return "'" + t.replace("\n", "\\n") + "'";
+    }
+
+    /**
+     * What is damaged in the store but read around, one line each, for the commands to warn of: a
+     * CURRENT that names no version (the last promotion stands in, and the next command that
+     * takes the lock rewrites it), a history.jsonl whose last line is cut short (left out, and set
+     * aside when the history is next written).
+     */
+    public List<String> damage() throws IOException {
+        List<String> out = new ArrayList<>();
+        String current = StoreFiles.readText(fs, new Path(root, CURRENT));
+        if (current != null && !current.isBlank() && pointer(current) == null && !promotions().isEmpty()) {
+            out.add(new Path(root, CURRENT) + ": damaged (" + quoted(current) + " names no version): the champion is "
+                    + "the last promotion's, " + name(champion().orElseThrow()) + "; the next retrain, promote or "
+                    + "rollback rewrites it");
+        }
+        Optional<ObjectNode> last = lastPromotion();
+        Integer named = pointer(current);
+        if (named != null && last.isPresent() && parseVersion(last.get().path("version").asText()) != named) {
+            out.add(new Path(root, CURRENT) + ": names " + name(named) + ", but the last promotion (`"
+                    + PromotionHistory.command(last.get()) + "` at " + last.get().path("time").asText("?") + ") names "
+                    + last.get().path("version").asText() + ": that change was interrupted; the next retrain, promote "
+                    + "or rollback completes it");
+        }
+        String history = StoreFiles.readText(fs, new Path(root, HISTORY));
+        String torn = history == null ? null : JsonLines.tornTail(history);
+        if (torn != null) {
+            out.add(new Path(root, HISTORY) + ": the last line is cut short (" + torn.length() + " bytes, no newline): "
+                    + "left out; the next run sets it aside in " + HISTORY + ".torn-<time>");
+        }
+        return out;
     }
 
     /** The change of champion that set {@code CURRENT} as it is now (who, when, why), if any. */
@@ -238,12 +310,12 @@ public final class ModelStore {
 
     /** Every change of champion, oldest first. */
     public List<ObjectNode> promotions() throws IOException {
-        return JsonLines.read(fs, new Path(root, PROMOTIONS));
+        return JsonLines.read(fs, new Path(root, PROMOTIONS), false);
     }
 
     /** The runs' summaries, oldest first. */
     public List<ObjectNode> history() throws IOException {
-        return JsonLines.read(fs, new Path(root, HISTORY));
+        return JsonLines.read(fs, new Path(root, HISTORY), true);
     }
 
     /**
@@ -279,7 +351,7 @@ public final class ModelStore {
         p.put("host", StoreLock.hostName());
         p.put("pid", ProcessHandle.current().pid());
         p.put("run_id", runId);
-        JsonLines.append(fs, conf, new Path(root, PROMOTIONS), p);
+        JsonLines.append(fs, conf, new Path(root, PROMOTIONS), p, false);
         CrashPoints.reach(CrashPoints.PROMOTION_RECORDED);
         StoreFiles.writeAtomically(fs, conf, new Path(root, CURRENT), name(version) + "\n");
         return p;
@@ -297,7 +369,7 @@ public final class ModelStore {
         }
         String last = name(parseVersion(promotions.get(promotions.size() - 1).path("version").asText()));
         String current = StoreFiles.readText(fs, new Path(root, CURRENT));
-        if (current != null && current.trim().equals(last)) {
+        if (current != null && current.trim().equals(last) && pointer(current) != null) {
             return false;
         }
         lock.checkStillHeld();
@@ -312,7 +384,7 @@ public final class ModelStore {
 
     /** Appends one run summary to {@code history.jsonl}. Call with the lock held. */
     public void appendHistory(ObjectNode summary) throws IOException {
-        JsonLines.append(fs, conf, new Path(root, HISTORY), summary);
+        JsonLines.append(fs, conf, new Path(root, HISTORY), summary, true);
     }
 
     /**
