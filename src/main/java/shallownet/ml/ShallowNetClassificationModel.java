@@ -1,6 +1,5 @@
 package shallownet.ml;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
 import org.apache.spark.ml.linalg.DenseVector;
@@ -18,6 +17,9 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import scala.Option;
+import shallownet.BadInputException;
+import shallownet.model.ModelFiles;
+import shallownet.model.WeightsEncoding;
 import shallownet.net.NetworkKernel;
 import shallownet.net.NetworkShape;
 
@@ -25,8 +27,8 @@ import shallownet.net.NetworkShape;
  * A trained shallow network as a Spark ML {@code ProbabilisticClassificationModel}: raw
  * predictions are the output layer's logits, probabilities their softmax, the prediction the most
  * probable class. Saved as Spark ML models are: the params as {@code metadata/} JSON, and the
- * shape and the float32 parameters (the flat layout of {@link NetworkShape}) as one Parquet row
- * under {@code data/}.
+ * shape and the parameters (in {@link WeightsEncoding}, the flat layout of {@link NetworkShape})
+ * as one Parquet row under {@code data/}.
  */
 public final class ShallowNetClassificationModel
         extends ProbabilisticClassificationModel<Vector, ShallowNetClassificationModel> implements MLWritable {
@@ -171,11 +173,18 @@ public final class ShallowNetClassificationModel
         return "ShallowNetClassificationModel: uid=" + uid + ", network=" + shape;
     }
 
+    /**
+     * The Parquet row. Version 2: the weights as one binary value in their one encoding
+     * ({@link WeightsEncoding}, as in {@code weights.bin}); version 1 (earlier releases, still
+     * read): an array of floats named {@code params}, and no version column.
+     */
+    private static final int DATA_VERSION = 2;
     private static final StructType DATA_SCHEMA = new StructType()
+            .add("format_version", DataTypes.IntegerType, false)
             .add("inputs", DataTypes.IntegerType, false)
             .add("hidden", DataTypes.IntegerType, false)
             .add("outputs", DataTypes.IntegerType, false)
-            .add("params", DataTypes.createArrayType(DataTypes.FloatType, false), false);
+            .add("weights", DataTypes.BinaryType, false);
 
     private static final class Writer extends MLWriter {
         private final ShallowNetClassificationModel model;
@@ -187,12 +196,9 @@ public final class ShallowNetClassificationModel
         @Override
         public void saveImpl(String path) {
             DefaultParamsWriter.saveMetadata(model, path, sparkSession());
-            List<Float> values = new ArrayList<>(model.params.length);
-            for (float p : model.params) {
-                values.add(p);
-            }
             NetworkShape s = model.shape;
-            Row row = RowFactory.create(s.inputs(), s.hidden(), s.outputs(), values);
+            Row row = RowFactory.create(DATA_VERSION, s.inputs(), s.hidden(), s.outputs(),
+                    WeightsEncoding.encode(model.params));
             sparkSession().createDataFrame(List.of(row), DATA_SCHEMA).repartition(1).write()
                     .parquet(new org.apache.hadoop.fs.Path(path, "data").toString());
         }
@@ -203,14 +209,32 @@ public final class ShallowNetClassificationModel
         public ShallowNetClassificationModel load(String path) {
             DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path, sparkSession(),
                     ShallowNetClassificationModel.class.getName());
-            Row row = sparkSession().read().parquet(new org.apache.hadoop.fs.Path(path, "data").toString())
-                    .select("inputs", "hidden", "outputs", "params").head();
-            NetworkShape shape = new NetworkShape(row.getInt(0), row.getInt(1), row.getInt(2));
-            List<Float> values = row.getList(3);
-            float[] params = new float[values.size()];
-            for (int i = 0; i < params.length; i++) {
-                params[i] = values.get(i);
+            String data = new org.apache.hadoop.fs.Path(path, "data").toString();
+            org.apache.spark.sql.Dataset<Row> rows = sparkSession().read().parquet(data);
+            boolean v1 = !List.of(rows.columns()).contains("format_version");
+            Row row = v1 ? rows.select("inputs", "hidden", "outputs", "params").head()
+                    : rows.select("format_version", "inputs", "hidden", "outputs", "weights").head();
+            int version = v1 ? 1 : row.getInt(0);
+            int at = v1 ? 0 : 1;
+            NetworkShape shape = new NetworkShape(row.getInt(at), row.getInt(at + 1), row.getInt(at + 2));
+            float[] params = switch (version) {
+                case 1 -> {
+                    List<Float> values = row.getList(3);
+                    float[] p = new float[values.size()];
+                    for (int i = 0; i < p.length; i++) {
+                        p[i] = values.get(i);
+                    }
+                    yield p;
+                }
+                case DATA_VERSION -> WeightsEncoding.decode((byte[]) row.get(4));
+                default -> throw BadInputException.about(data, "model data format version " + version
+                        + " was written by a newer shallownet; this one reads versions 1 to " + DATA_VERSION);
+            };
+            if (params.length != shape.parameterCount()) {
+                throw BadInputException.about(data, "holds " + params.length + " weights, but a " + shape
+                        + " network has " + shape.parameterCount());
             }
+            ModelFiles.checkFinite(new org.apache.hadoop.fs.Path(data), shape, params);
             ShallowNetClassificationModel model = new ShallowNetClassificationModel(metadata.uid(), shape, params, null);
             metadata.getAndSetParams(model, Option.empty());
             return model;

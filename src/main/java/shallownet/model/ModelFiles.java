@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -90,8 +88,8 @@ public final class ModelFiles {
             arch.put("input_scaling", "-1 + 2*x/255 of uint8 pixels");
             ObjectNode w = meta.putObject("weights");
             w.put("file", WEIGHTS);
-            w.put("dtype", "float32");
-            w.put("byte_order", "little_endian");
+            w.put("dtype", WeightsEncoding.DTYPE);
+            w.put("byte_order", WeightsEncoding.BYTE_ORDER);
             w.put("layout", "W1[hidden][inputs], b1[hidden], W2[outputs][hidden], b2[outputs]");
             w.put("count", params.length);
             w.put("sha256", sha256(weights));
@@ -187,12 +185,23 @@ public final class ModelFiles {
             throw BadInputException.about(metaPath, "not valid JSON (" + e.getOriginalMessage() + ")");
         }
         JsonNode version = meta.path("format_version");
-        if (!FORMAT.equals(meta.path("format").asText()) || !version.isIntegralNumber()
-                || !version.canConvertToInt() || version.intValue() != FORMAT_VERSION) {
-            throw BadInputException.about(metaPath, "unsupported model format: expected " + FORMAT + " version "
+        if (!FORMAT.equals(meta.path("format").asText()) || !version.isIntegralNumber() || !version.canConvertToInt()
+                || version.intValue() < 1) {
+            throw BadInputException.about(metaPath, "unsupported model format: expected " + FORMAT + " version 1 to "
                     + FORMAT_VERSION + ", found " + meta.path("format").asText("?") + " version "
                     + (version.isMissingNode() ? "?" : version.toString()));
         }
+        // One reader per format version: a later format adds its case and keeps reading this one.
+        return switch (version.intValue()) {
+            case 1 -> loadVersion1(fs, metaPath, weightsPath, meta);
+            default -> throw BadInputException.about(metaPath, "model format version " + version.intValue()
+                    + " was written by a newer shallownet; this one reads versions 1 to " + FORMAT_VERSION);
+        };
+    }
+
+    /** Format 1: model.json's architecture and weights section, weights.bin in {@link WeightsEncoding}. */
+    private static SavedModel loadVersion1(FileSystem fs, Path metaPath, Path weightsPath, ObjectNode meta)
+            throws IOException {
         NetworkShape shape = architecture(metaPath, meta.path("architecture"));
         long count = shape.parameterCount();
         JsonNode recordedCount = meta.path("weights").path("count");
@@ -227,7 +236,7 @@ public final class ModelFiles {
      * A NaN or infinite weight makes every prediction NaN (label 0 for every image, loss NaN):
      * such a model is refused where it is loaded, by every command, naming the first bad weight.
      */
-    static void checkFinite(Path weightsPath, NetworkShape shape, float[] params) {
+    public static void checkFinite(Path weightsPath, NetworkShape shape, float[] params) {
         int bad = 0;
         int first = -1;
         for (int i = 0; i < params.length; i++) {
@@ -313,41 +322,18 @@ public final class ModelFiles {
         }
     }
 
-    /** Fills {@code params} from little-endian float32 bytes, feeding the digest as it goes (no second copy). */
+    /** Fills {@code params} from {@code file}'s weights, feeding the digest as it goes. */
     private static void readFloats(InputStream in, float[] params, MessageDigest digest, Path file) throws IOException {
-        byte[] buffer = new byte[1 << 16];
-        ByteBuffer view = ByteBuffer.wrap(buffer).order(ByteOrder.LITTLE_ENDIAN);
-        int filled = 0;
-        int next = 0;
-        while (next < params.length) {
-            int n = in.read(buffer, filled, buffer.length - filled);
-            if (n < 0) {
-                throw BadInputException.about(file, "ended after " + (4L * next + filled) + " bytes, expected "
-                        + 4L * params.length);
-            }
-            digest.update(buffer, filled, n);
-            filled += n;
-            int whole = filled / 4;
-            int take = Math.min(whole, params.length - next);
-            view.clear();
-            view.asFloatBuffer().get(params, next, take);
-            next += take;
-            int rest = filled - 4 * take;
-            System.arraycopy(buffer, 4 * take, buffer, 0, rest);
-            filled = rest;
+        long read = WeightsEncoding.readInto(in, params, digest);
+        if (read < (long) WeightsEncoding.BYTES_PER_WEIGHT * params.length) {
+            throw BadInputException.about(file, "ended after " + read + " bytes, expected "
+                    + (long) WeightsEncoding.BYTES_PER_WEIGHT * params.length);
         }
     }
 
+    /** The weights' bytes ({@link WeightsEncoding}), e.g. to name a model by their SHA-256. */
     public static byte[] toBytes(float[] params) {
-        ByteBuffer b = ByteBuffer.allocate(4 * params.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(params);
-        return b.array();
-    }
-
-    public static float[] fromBytes(byte[] bytes) {
-        float[] p = new float[bytes.length / 4];
-        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(p);
-        return p;
+        return WeightsEncoding.encode(params);
     }
 
     public static String sha256(byte[] bytes) {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,13 +20,15 @@ import shallownet.CommandFailure;
 import shallownet.SettingWords;
 import static shallownet.SettingWords.setting;
 import shallownet.model.ModelFiles;
+import shallownet.model.WeightsEncoding;
 import shallownet.train.EpochMetrics;
 import shallownet.train.EpochMetricsJson;
 import shallownet.train.TrainingState;
 
 /**
  * The checkpoints of one run, {@code STORE/runs/RUN_ID/checkpoints/step-NNNNNNNN/}: {@code state.bin}
- * (parameters, velocity, early-stopping best parameters as little-endian float32) and
+ * (parameters, velocity, early-stopping best parameters, one after another in the weights' one
+ * encoding, {@link WeightsEncoding}) and
  * {@code state.json} (position, early-stopping state, metrics so far, array lengths and the
  * SHA-256 of {@code state.bin}). Each is written into a hidden staging directory and renamed into
  * place, and a checkpoint is used only if its JSON parses and {@code state.bin} matches its
@@ -190,13 +191,13 @@ public final class RunCheckpoints {
         int np = j.path("params").asInt();
         int nv = j.path("velocity").asInt();
         int nb = j.path("best_params").asInt();
-        if (4L * (np + nv + nb) != bin.length) {
-            throw new IOException("state.bin has " + bin.length + " bytes, expected " + 4L * (np + nv + nb));
+        if ((long) WeightsEncoding.BYTES_PER_WEIGHT * (np + nv + nb) != bin.length) {
+            throw new IOException("state.bin has " + bin.length + " bytes, expected " + (long) WeightsEncoding.BYTES_PER_WEIGHT * (np + nv + nb));
         }
-        ByteBuffer b = ByteBuffer.wrap(bin).order(ByteOrder.LITTLE_ENDIAN);
-        float[] params = floats(b, np);
-        float[] velocity = nv == 0 ? null : floats(b, nv);
-        float[] best = nb == 0 ? null : floats(b, nb);
+        ByteBuffer b = WeightsEncoding.reader(bin);
+        float[] params = WeightsEncoding.next(b, np);
+        float[] velocity = nv == 0 ? null : WeightsEncoding.next(b, nv);
+        float[] best = nb == 0 ? null : WeightsEncoding.next(b, nb);
         List<EpochMetrics> history = new ArrayList<>();
         for (JsonNode r : j.path("history")) {
             // Version 1 held each epoch as 9 positional numbers, without train_s.
@@ -221,28 +222,8 @@ public final class RunCheckpoints {
         return n.isNumber() ? n.asDouble() : Double.parseDouble(n.asText());
     }
 
-    private static float[] floats(ByteBuffer b, int n) {
-        float[] f = new float[n];
-        b.asFloatBuffer().get(f);
-        b.position(b.position() + 4 * n);
-        return f;
-    }
-
     private static byte[] encode(TrainingState s) {
-        int np = s.params().length;
-        int nv = s.velocity() == null ? 0 : s.velocity().length;
-        int nb = s.bestParams() == null ? 0 : s.bestParams().length;
-        ByteBuffer b = ByteBuffer.allocate(4 * (np + nv + nb)).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(s.params());
-        b.position(4 * np);
-        if (nv > 0) {
-            b.asFloatBuffer().put(s.velocity());
-            b.position(4 * (np + nv));
-        }
-        if (nb > 0) {
-            b.asFloatBuffer().put(s.bestParams());
-        }
-        return b.array();
+        return WeightsEncoding.encode(s.params(), s.velocity(), s.bestParams());
     }
 
     /**

@@ -182,8 +182,8 @@ class RetrainStoreIT {
             weights[i] = Files.readAllBytes(store.resolve("versions/000001/weights.bin"));
         }
         assertArrayEquals(weights[0], weights[1], "two runs, same seed, 4 partitions: the same bytes");
-        float[] a = ModelFiles.fromBytes(weights[0]);
-        float[] b = ModelFiles.fromBytes(weights[2]);
+        float[] a = shallownet.model.WeightsEncoding.decode(weights[0]);
+        float[] b = shallownet.model.WeightsEncoding.decode(weights[2]);
         double diff = 0;
         double norm = 0;
         for (int i = 0; i < a.length; i++) {

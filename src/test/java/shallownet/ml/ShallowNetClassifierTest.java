@@ -212,6 +212,36 @@ class ShallowNetClassifierTest {
     }
 
     @Test
+    void aModelSavedByAnEarlierReleaseLoadsAndNonFiniteWeightsAreRefused() throws Exception {
+        ShallowNetClassificationModel model = new ShallowNetClassifier().setHiddenSize(4).setBatchSize(30)
+                .setEpochs(1).setSeed(3).fit(clusters(120, 4));
+        String path = tmp.resolve("v1-model").toString();
+        model.write().overwrite().save(path);
+        // Rewrite data/ as the earlier format did: no version column, the weights as an array of floats.
+        float[] params = model.parameters();
+        List<Float> values = new java.util.ArrayList<>();
+        for (float p : params) {
+            values.add(p);
+        }
+        org.apache.spark.sql.types.StructType v1 = new org.apache.spark.sql.types.StructType()
+                .add("inputs", org.apache.spark.sql.types.DataTypes.IntegerType, false)
+                .add("hidden", org.apache.spark.sql.types.DataTypes.IntegerType, false)
+                .add("outputs", org.apache.spark.sql.types.DataTypes.IntegerType, false)
+                .add("params", org.apache.spark.sql.types.DataTypes.createArrayType(
+                        org.apache.spark.sql.types.DataTypes.FloatType, false), false);
+        String data = tmp.resolve("v1-model/data").toString();
+        spark.createDataFrame(List.of(RowFactory.create(model.shape().inputs(), model.shape().hidden(),
+                model.shape().outputs(), values)), v1).write().mode("overwrite").parquet(data);
+        assertArrayEquals(params, ShallowNetClassificationModel.load(path).parameters(), "format 1 read");
+
+        values.set(5, Float.NaN);
+        spark.createDataFrame(List.of(RowFactory.create(model.shape().inputs(), model.shape().hidden(),
+                model.shape().outputs(), values)), v1).write().mode("overwrite").parquet(data);
+        RuntimeException e = assertThrows(RuntimeException.class, () -> ShallowNetClassificationModel.load(path));
+        assertTrue(e.getMessage().contains("NaN"), e.getMessage());
+    }
+
+    @Test
     void labelsThatAreNotClassIndicesAreRefusedWithTheRow() {
         // Each refusal fails a Spark task first: Spark logs it (ERROR with the stack trace) before
         // the job fails; kept here and asserted instead of filling the build log.

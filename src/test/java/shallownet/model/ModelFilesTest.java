@@ -362,6 +362,13 @@ class ModelFilesTest {
     }
 
     @Test
+    void aNewerFormatVersionSaysSoAndNamesTheVersionsThisOneReads() throws Exception {
+        String msg = loadError(savedThenEdited(m -> m.put("format_version", 2)));
+        assertTrue(msg.endsWith("model.json: model format version 2 was written by a newer shallownet; this one reads "
+                + "versions 1 to 1"), msg);
+    }
+
+    @Test
     void recordedWeightCountMustMatchTheArchitecture() throws Exception {
         String msg = loadError(savedThenEdited(m -> ((ObjectNode) m.path("weights")).put("count", 7)));
         assertTrue(msg.contains("weights.count is 7, but a 5-3-4 network has " + SHAPE.parameterCount()), msg);
