@@ -26,7 +26,7 @@ class LayersTest {
     static final Map<String, Integer> LAYERS = Map.ofEntries(
             Map.entry("", 0),          // shallownet: failures, the atomic writer, Hadoop paths
             Map.entry("net", 1), Map.entry("idx", 1),
-            Map.entry("data", 2), Map.entry("model", 2), Map.entry("fetch", 2),
+            Map.entry("data", 2), Map.entry("model", 2), Map.entry("fetch", 2), Map.entry("onnx", 2),
             Map.entry("train", 3),
             Map.entry("report", 4), Map.entry("store", 4),
             Map.entry("run", 5), Map.entry("ml", 5),

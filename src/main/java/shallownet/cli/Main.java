@@ -21,6 +21,7 @@ import shallownet.store.StoreLockedException;
         description = "A 784-64-10 shallow network trained on MNIST by minibatch SGD as a Spark job.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ShowCommand.class,
                 InfoCommand.class, GradcheckCommand.class, FetchCommand.class, RetrainCommand.class, ModelsCommand.class,
+                ExportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

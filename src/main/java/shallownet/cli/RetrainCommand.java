@@ -73,6 +73,10 @@ final class RetrainCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     double maxRegression;
 
+    @Option(names = "--no-onnx", description = "Do not write model.onnx (the model as ONNX, for serving) into each "
+            + "new version of the store.")
+    boolean noOnnx;
+
     @Mixin
     DivergenceOptions divergence;
 
@@ -111,7 +115,7 @@ final class RetrainCommand implements Callable<Integer> {
         RetrainRun.Request request = new RetrainRun.Request(storeOptions.store, lockTimeout, lockWait, runId,
                 fromScratch, forceNewRun, recipe.classes, recipe.hidden, recipe.hiddenOrDefault(), recipe.seed, recipe.preset,
                 recipe::recipe, recipe::reportEntries, gate, checkpointEvery, divergence.maxLossFactor,
-                output.report, metricsOut, dataDir, output.display(common.quiet));
+                output.report, metricsOut, dataDir, output.display(common.quiet), !noOnnx);
         RetrainRun.Codes codes = new RetrainRun.Codes(ExitCode.OK.code(), ExitCode.NOT_PROMOTED.code(),
                 ExitCode.SUPERSEDED.code(), ExitCode.DIVERGED.code(), ExitCode.LOCK_HELD.code(), e -> ExitCode.of(e).code(),
                 e -> Main.errorLine(e, true).substring("error: ".length()), SettingFlags::flag,

@@ -1,5 +1,9 @@
 package shallownet.ml;
 
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
 import org.apache.spark.ml.linalg.DenseVector;
@@ -14,14 +18,18 @@ import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import scala.Option;
+import shallownet.AtomicFile;
 import shallownet.BadInputException;
+import shallownet.ShallownetVersion;
 import shallownet.model.ModelFiles;
 import shallownet.model.WeightsEncoding;
 import shallownet.net.NetworkKernel;
 import shallownet.net.NetworkShape;
+import shallownet.onnx.OnnxExport;
 
 /**
  * A trained shallow network as a Spark ML {@code ProbabilisticClassificationModel}: raw
@@ -96,6 +104,29 @@ public final class ShallowNetClassificationModel
     /** Figures of the training run; null for a loaded or copied-in model. */
     public TrainingSummary summary() {
         return summary;
+    }
+
+    /**
+     * This model as ONNX: input {@code features} float32 [N, numFeatures] as the model was trained
+     * on them (no scaling), outputs {@code probabilities} float32 [N, numClasses] and {@code label}
+     * int64 [N], the prediction as an integer.
+     */
+    public byte[] toOnnx() {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("spark_ml_uid", uid());
+        if (summary != null) {
+            meta.put("train_error_pct", Double.toString(summary.trainErrorPct()));
+            meta.put("train_samples", Integer.toString(summary.samples()));
+        }
+        return OnnxExport.toBytes(shape, params, OnnxExport.Input.FEATURES, ShallownetVersion.get(), meta);
+    }
+
+    /**
+     * Writes {@link #toOnnx()} to {@code path} (any Hadoop file system, with the active Spark
+     * session's Hadoop configuration), whole or not at all.
+     */
+    public void writeOnnx(String path) throws IOException {
+        AtomicFile.write(SparkSession.active().sparkContext().hadoopConfiguration(), path, toOnnx());
     }
 
     @Override

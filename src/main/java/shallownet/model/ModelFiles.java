@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -60,6 +61,22 @@ public final class ModelFiles {
 
     public static void save(Configuration conf, String dir, NetworkShape shape, float[] params,
                             ObjectNode metadata, boolean overwrite) throws IOException {
+        save(conf, dir, shape, params, metadata, overwrite, Map.of());
+    }
+
+    /**
+     * {@link #save(Configuration, String, NetworkShape, float[], ObjectNode, boolean)} with more
+     * files in the directory (e.g. the model as ONNX), written into the staging directory with
+     * the rest, so the model appears with them or not at all; model.json lists each with its
+     * size and SHA-256 under {@code files}.
+     */
+    public static void save(Configuration conf, String dir, NetworkShape shape, float[] params,
+                            ObjectNode metadata, boolean overwrite, Map<String, byte[]> extraFiles) throws IOException {
+        for (String name : extraFiles.keySet()) {
+            if (name.equals(METADATA) || name.equals(WEIGHTS) || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+                throw new IllegalArgumentException("not a name for an extra file of a model: " + name);
+            }
+        }
         if (params.length != shape.parameterCount()) {
             throw new IllegalArgumentException("expected " + shape.parameterCount() + " parameters, got " + params.length);
         }
@@ -95,6 +112,15 @@ public final class ModelFiles {
             w.put("sha256", sha256(weights));
             try (OutputStream out = fs.create(new Path(staging, WEIGHTS), false)) {
                 out.write(weights);
+            }
+            if (!extraFiles.isEmpty()) {
+                ObjectNode files = meta.putObject("files");
+                for (Map.Entry<String, byte[]> e : new java.util.TreeMap<>(extraFiles).entrySet()) {
+                    files.putObject(e.getKey()).put("bytes", e.getValue().length).put("sha256", sha256(e.getValue()));
+                    try (OutputStream out = fs.create(new Path(staging, e.getKey()), false)) {
+                        out.write(e.getValue());
+                    }
+                }
             }
             try (OutputStream out = fs.create(new Path(staging, METADATA), false)) {
                 JSON.writerWithDefaultPrettyPrinter().writeValue(out, meta);

@@ -93,8 +93,8 @@ public final class RetrainRun {
     /**
      * What to run: the store and how its lock is taken, the run id (null: derived), the recipe
      * ({@code recipe} makes the training configuration for a hidden-unit count), the gate, the
-     * checkpoint interval, the report and the metrics file (null: none) and what the report lists of
-     * the recipe.
+     * checkpoint interval, the report and the metrics file (null: none), what the report lists of
+     * the recipe, and whether each new version gets its {@code model.onnx}.
      */
     public record Request(String store, Duration lockTimeout, Duration lockWait, String runId, boolean fromScratch,
                           boolean forceNewRun, int classes, Integer hidden, int hiddenOrDefault, long seed,
@@ -102,7 +102,7 @@ public final class RetrainRun {
                           IntFunction<TrainingConfig> recipe,
                           Function<TrainingConfig, List<TrainingReport.Entry>> recipeEntries, QualityGate gate,
                           int checkpointEvery, double maxLossFactor, String report, String metricsOut,
-                          String dataDir, TrainingRun.Display display) {
+                          String dataDir, TrainingRun.Display display, boolean onnx) {
     }
 
     private final Request request;
@@ -330,7 +330,7 @@ public final class RetrainRun {
             ObjectNode meta = metadata(sc, config, partitions, trainFiles, testFiles, result, id, start, verdict,
                     championVersion);
             a.lock().checkStillHeld();
-            version = store.addVersion(shape, result.params(), meta);
+            version = store.addVersion(shape, result.params(), meta, request.onnx());
             CrashPoints.reach(CrashPoints.VERSION_WRITTEN);
             info("version {} written: test error {} %", ModelStore.name(version), String.format("%.3f", candidateError));
             phases.lap("write the version");

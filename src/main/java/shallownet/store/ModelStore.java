@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSError;
@@ -18,6 +19,7 @@ import shallownet.HadoopFiles;
 import shallownet.model.ModelFiles;
 import shallownet.model.SavedModel;
 import shallownet.net.NetworkShape;
+import shallownet.onnx.OnnxExport;
 
 /**
  * A model store on any Hadoop file system:
@@ -47,6 +49,8 @@ public final class ModelStore {
     public static final String PROMOTIONS = "promotions.jsonl";
     public static final String HISTORY = "history.jsonl";
     public static final String RUNS = "runs";
+    /** The version as ONNX, beside its model.json ({@code retrain} writes it unless told not to). */
+    public static final String ONNX = "model.onnx";
 
     /**
      * What a store holds at its top level besides its files: the temporary siblings of the files
@@ -180,13 +184,25 @@ public final class ModelStore {
      * the store's lock held, which makes the number unique.
      */
     public int addVersion(NetworkShape shape, float[] params, ObjectNode metadata) throws IOException {
+        return addVersion(shape, params, metadata, false);
+    }
+
+    /**
+     * {@link #addVersion(NetworkShape, float[], ObjectNode)}, with {@value #ONNX} in the version
+     * directory if {@code withOnnx}: the model as ONNX, written with the rest of the version (so
+     * the version never lacks it, and stays unchanged once written), for serving systems that
+     * follow {@code CURRENT}. Its metadata names the version, the training data and the test error.
+     */
+    public int addVersion(NetworkShape shape, float[] params, ObjectNode metadata, boolean withOnnx)
+            throws IOException {
         List<Integer> existing = versionNumbers();
         int next = existing.isEmpty() ? 1 : existing.get(existing.size() - 1) + 1;
         ObjectNode meta = metadata.deepCopy();
         meta.with("store").put("version", name(next));
+        Map<String, byte[]> extra = withOnnx ? Map.of(ONNX, OnnxExport.ofModelJson(shape, params, meta)) : Map.of();
         try {
             fs.mkdirs(new Path(root, VERSIONS));
-            ModelFiles.save(conf, versionDir(next).toString(), shape, params, meta, false);
+            ModelFiles.save(conf, versionDir(next).toString(), shape, params, meta, false, extra);
         } catch (IOException | FSError e) {
             // A full disk or a quota: one line naming the version (its staging directory is gone).
             throw new CommandFailure(versionDir(next) + ": cannot write (" + CommandFailure.rootMessage(e) + ")", e);

@@ -105,6 +105,38 @@ class ShallowNetClassifierTest {
         }
     }
 
+    @Test
+    void theFittedModelExportsToOnnxWithItsFeaturesAsGiven() throws Exception {
+        ShallowNetClassificationModel model = new ShallowNetClassifier().setHiddenSize(8).setBatchSize(20)
+                .setEpochs(5).setLearningRate(0.2).setSeed(3).fit(clusters(600, 1));
+        List<Row> rows = model.transform(clusters(300, 2)).select("features", "probability", "prediction")
+                .collectAsList();
+        Path onnx = tmp.resolve("served/ml.onnx");
+        model.writeOnnx(onnx.toString());
+        float[] x = new float[rows.size() * 5];
+        for (int i = 0; i < rows.size(); i++) {
+            Vector v = rows.get(i).getAs(0);
+            for (int j = 0; j < 5; j++) {
+                x[i * 5 + j] = (float) v.apply(j);
+            }
+        }
+        try (shallownet.testutil.OnnxRunner r = new shallownet.testutil.OnnxRunner(java.nio.file.Files.readAllBytes(onnx))) {
+            assertEquals(java.util.Set.of("features"), r.session().getInputInfo().keySet());
+            assertEquals("600", r.session().getMetadata().getCustomMetadata().get("train_samples"));
+            shallownet.testutil.OnnxRunner.Output out = r.run("features", x, rows.size(), 5);
+            java.util.Set<Long> labels = new java.util.TreeSet<>();
+            for (int i = 0; i < rows.size(); i++) {
+                Vector p = rows.get(i).getAs(1);
+                assertEquals(rows.get(i).getDouble(2), (double) out.labels()[i], "prediction of row " + i);
+                labels.add(out.labels()[i]);
+                for (int c = 0; c < 3; c++) {
+                    assertEquals(p.apply(c), out.probabilities()[i][c], 1e-5, "probability " + c + " of row " + i);
+                }
+            }
+            assertEquals(java.util.Set.of(0L, 1L, 2L), labels);
+        }
+    }
+
     /**
      * Plain columns as users have them: five numeric columns and a class name. StringIndexer makes
      * the label (with the number of classes in its metadata), VectorAssembler the feature vector.
