@@ -111,6 +111,7 @@ final class RetrainCommand implements Callable<Integer> {
         ResourceCheck.before(spark, recipe, false, trainFiles, null);
         DataDirectory.checkNotEmpty(trainFiles, testFiles);
         ModelStore store = ModelStore.at(hadoop, storeOptions.store);
+        store.checkLockFile();
 
         RetrainRun.Request request = new RetrainRun.Request(storeOptions.store, lockTimeout, lockWait, runId,
                 fromScratch, forceNewRun, recipe.classes, recipe.hidden, recipe.hiddenOrDefault(), recipe.seed, recipe.preset,

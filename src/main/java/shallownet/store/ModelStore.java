@@ -412,6 +412,11 @@ public final class ModelStore {
         return new RunCheckpoints(fs, new Path(new Path(root, RUNS), runId), key);
     }
 
+    /** Refuses, before any work, a {@code LOCK} that no lock could be taken through (see {@link StoreLock}). */
+    public void checkLockFile() throws IOException {
+        StoreLock.checkFile(this);
+    }
+
     public StoreLock.Builder lock() {
         return new StoreLock.Builder(this);
     }

@@ -340,6 +340,14 @@ public final class StoreLock implements AutoCloseable {
      * The file system the lock lives on; for a local store, the raw one: no {@code .crc} side file,
      * which a reader could otherwise catch half-written and take for corruption.
      */
+    /**
+     * Refuses a {@code LOCK} that is not a regular file, as taking the lock would, but before any
+     * work: a command checks it before it starts Spark, so the refusal costs no Spark start-up.
+     */
+    static void checkFile(ModelStore store) throws IOException {
+        Holder.read(lockFileSystem(store), new Path(store.root(), FILE));
+    }
+
     private static FileSystem lockFileSystem(ModelStore store) {
         return store.fs() instanceof LocalFileSystem local ? local.getRawFileSystem() : store.fs();
     }

@@ -26,7 +26,8 @@ import shallownet.testutil.IdxFixtures;
 /**
  * A store whose {@code LOCK} is not a regular file (a directory, a symbolic link, a named pipe):
  * every command that takes the lock ends at once with exit code 2 and one line naming the file
- * and what to do, never spins or blocks, and leaves the store byte for byte as it was.
+ * and what to do, never spins or blocks, and leaves the store byte for byte as it was; retrain
+ * says so before it starts Spark.
  */
 @ExtendWith(QuietSpark.class)
 class StoreLockMisuseTest {
@@ -79,8 +80,10 @@ class StoreLockMisuseTest {
             default -> {
                 Path data = IdxFixtures.writeDataDirectory(tmp.resolve("data"), 200, 50, 4, 4, 10, false).dir();
                 before = StoreListing.of(tmp);
-                yield List.of("retrain", "--store", store.toString(), "--data", data.toString(), "--master", "local[1]",
-                        "--epochs", "1", "--hidden", "8", "--quiet");
+                // A master that is not there: had retrain started Spark before looking at LOCK, it
+                // would spend the 60 s trying to register with it.
+                yield List.of("retrain", "--store", store.toString(), "--data", data.toString(), "--master",
+                        "spark://127.0.0.1:1", "--epochs", "1", "--hidden", "8", "--quiet");
             }
         };
         CliRunner.Outcome o = assertTimeoutPreemptively(Duration.ofSeconds(60),
