@@ -334,7 +334,7 @@ public final class RetrainRun {
             CrashPoints.reach(CrashPoints.VERSION_WRITTEN);
             info("version {} written: test error {} %", ModelStore.name(version), String.format("%.3f", candidateError));
             phases.lap("write the version");
-            metrics.last(m, store.root() + "/" + ModelStore.VERSIONS + "/" + ModelStore.name(version),
+            metrics.last(m, store.versionDir(version).toString(),
                     (System.nanoTime() - started) / 1e9, sc);
         }
         summary.put("version", ModelStore.name(version));
@@ -573,7 +573,7 @@ public final class RetrainRun {
         try {
             RunReport.evaluateAndWrite(sc, sc.hadoopConfiguration(), request.report(), "shallownet retrain report",
                     shape, test, config, options, trainFiles, testFiles, result, phases,
-                    store.root() + "/versions/" + name,
+                    store.versionDir(version).toString(),
                     List.of(new TrainingReport.Section("gate", "Quality gate and promotion", gateRows),
                             ReportAssembly.cacheSection(cache)));
             summary.put("report", request.report());
@@ -602,7 +602,7 @@ public final class RetrainRun {
 
     /** The champion must fit the data and the recipe to warm-start from it; else from scratch. */
     private void checkFits(ModelStore store, int version, SavedModel m, LabeledIdxFiles files) {
-        String where = store.root() + "/versions/" + ModelStore.name(version);
+        String where = store.versionDir(version).toString();
         TrainingRun.mismatch(m.shape(), files.pixelsPerImage(), request.classes(), request.hidden()).ifPresent(x -> {
             throw switch (x.kind()) {
                 case INPUTS -> BadInputException.about(files.imagesPath(), "images have " + x.wanted()

@@ -119,7 +119,8 @@ public final class ModelStore {
         throw new BadInputException("version " + s + ": not a version number (expected e.g. 3 or 000003)");
     }
 
-    Path versionDir(int version) {
+    /** Where {@code version} is (or would be) kept. */
+    public Path versionDir(int version) {
         return new Path(new Path(root, VERSIONS), name(version));
     }
 
