@@ -141,6 +141,25 @@ driver_opts=("$log_opt" "-Dshallownet.defaults=$CONF/shallownet-defaults.propert
 read -r -a user_opts <<<"${SHALLOWNET_JAVA_OPTS:-}"
 driver_opts+=("${user_opts[@]}")
 
+# The JVM prints "WARNING: Using incubator modules: jdk.incubator.vector" as its first stderr line
+# whenever the Vector API module is added (conf/java-module-options), which the kernel's VectorBLAS
+# needs: 5.1 x faster than without it (JMH, see shallownet.net.NetworkKernel), so it stays.
+# The driver's stderr passes through this filter, which drops that one line and then copies the
+# rest byte for byte as it comes (cat, no line buffering: the progress line's \r redraws pass as
+# they are). The JVM is still exec'd, so its exit code and the signals sent to this PID are its
+# own; the filter ignores Ctrl-C and SIGTERM, so that it outlives the JVM and passes its last line
+# ("interrupted: ...") on, and ends when the JVM's stderr closes.
+drop_jvm_notice() {
+  trap '' INT TERM
+  local line
+  if IFS= read -r line; then
+    [[ "$line" == "WARNING: Using incubator modules: jdk.incubator.vector" ]] || printf '%s\n' "$line"
+  else
+    printf '%s' "$line"   # the end came before a newline
+  fi
+  exec cat
+}
+
 # Spark splits its Java options strings at spaces outside quotes: each option goes in double quotes
 # so that a path with spaces stays one option.
 spark_options_string() { local o s=""; for o in "$@"; do s+="${s:+ }\"$o\""; done; echo "$s"; }
@@ -151,7 +170,7 @@ if [[ -n "${SPARK_HOME:-}" && -x "$SPARK_HOME/bin/spark-submit" ]]; then
     --master "$master" ${driver_memory:+--driver-memory "$driver_memory"} \
     --driver-java-options "$(spark_options_string "${driver_opts[@]}")" \
     --conf "spark.executor.extraJavaOptions=$(spark_options_string "$log_opt")" \
-    "${spark_args[@]}" --class shallownet.cli.Main "$JAR" "${app_args[@]}"
+    "${spark_args[@]}" --class shallownet.cli.Main "$JAR" "${app_args[@]}" 2> >(drop_jvm_notice >&2)
 fi
 
 # No spark-submit script: this JVM is the driver, so its heap is the driver memory.
@@ -183,4 +202,4 @@ exec "$JAVA" "${MODULE_OPTS[@]}" ${driver_memory:+"-Xmx$driver_memory"} "${drive
   -cp "$spark_classpath" org.apache.spark.deploy.SparkSubmit \
   --properties-file "$CONF/spark-defaults.conf" --master "$master" \
   ${driver_memory:+--driver-memory "$driver_memory"} --conf "spark.driver.extraJavaOptions=${MODULE_OPTS[*]}" \
-  "${spark_args[@]}" --class shallownet.cli.Main "$JAR" "${app_args[@]}"
+  "${spark_args[@]}" --class shallownet.cli.Main "$JAR" "${app_args[@]}" 2> >(drop_jvm_notice >&2)
