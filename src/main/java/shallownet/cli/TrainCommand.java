@@ -33,7 +33,8 @@ import shallownet.train.EpochMetrics;
 import shallownet.train.Trainer;
 import shallownet.train.TrainingConfig;
 
-@Command(name = "train", mixinStandardHelpOptions = true, description = "Train the network on Spark (the notebook's recipe by default) and save the model.")
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train the network on Spark (the notebook's recipe by default) and save the model.",
+        footer = SparkOptionsHelp.FOOTER)
 final class TrainCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger("shallownet");
@@ -45,7 +46,7 @@ final class TrainCommand implements Callable<Integer> {
     SparkOptions spark;
 
     @Option(names = "--data", description = "Data directory with the four MNIST-layout IDX files, raw or .gz "
-            + "(default: data/mnist, fetched when missing).")
+            + "(default: data/mnist beside submit.sh, fetched when missing).")
     String data;
 
     @Mixin
@@ -85,7 +86,7 @@ final class TrainCommand implements Callable<Integer> {
         // Every output is checked before the data is fetched or Spark starts: a command that
         // cannot write its results fails in seconds, and never replaces what is not its own.
         OutputPaths outputs = new OutputPaths(DriverHadoopConf.get())
-                .input("--data", data != null ? data : DataLocation.DEFAULT_DIR)
+                .input("--data", DataLocation.orDefault(data))
                 .input("--init-model", initModel);
         outputs.model("--model-out", out, overwrite);
         outputs.file("--metrics-out", metricsOut);
