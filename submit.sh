@@ -136,7 +136,8 @@ if [[ "$master" == local* && -z "$driver_memory" && -n "$data_dir" && -z "${SHAL
   esac
 fi
 log_opt="-Dlog4j2.configurationFile=file:$CONF/log4j2.properties"
-driver_opts=("$log_opt" "-Dshallownet.defaults=$CONF/shallownet-defaults.properties")
+# shallownet.home: the default data directory is data/mnist of this checkout, from any working directory.
+driver_opts=("$log_opt" "-Dshallownet.defaults=$CONF/shallownet-defaults.properties" "-Dshallownet.home=$ROOT")
 # SHALLOWNET_JAVA_OPTS is a list of JVM options separated by spaces.
 read -r -a user_opts <<<"${SHALLOWNET_JAVA_OPTS:-}"
 driver_opts+=("${user_opts[@]}")
