@@ -39,12 +39,33 @@ build_if_needed() {
      || [[ -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -path "$ROOT/src/main/sh" -prune -o -newer "$jar" -print -quit)" ]]; then
     command -v mvn >/dev/null 2>&1 \
       || die "the application jar needs building and mvn is not on PATH; install Maven, or set SHALLOWNET_JAR to a built jar"
-    echo "submit.sh: building the application jar (mvn package)..." >&2
+    echo "submit.sh: building the application jar (mvn package); a first build downloads Spark and its" \
+      "dependencies into ~/.m2 (about 800 MB, once, unless there already) and target/ takes about 330 MB" \
+      "(target/spark-home 320 MB: Spark's jars as links for cluster.sh)" >&2
     local log; log="$(mktemp)"
-    if ! (cd "$ROOT" && mvn -B -Dstyle.color=never -DskipTests package) >"$log" 2>&1; then
+    # Maven in the background and a line every 5 s with its step and downloads, so that a build of
+    # half a minute (minutes on a new machine) is not silent; Ctrl-C or SIGTERM stop Maven too.
+    (cd "$ROOT" && exec mvn -B -Dstyle.color=never -DskipTests package) >"$log" 2>&1 &
+    local mvn_pid=$! started=$SECONDS rc=0
+    trap 'kill "$mvn_pid" 2>/dev/null; rm -f "$log"; exit 130' INT
+    trap 'kill "$mvn_pid" 2>/dev/null; rm -f "$log"; exit 143' TERM
+    while kill -0 "$mvn_pid" 2>/dev/null; do
+      local waited=0
+      while (( waited < 5 )) && kill -0 "$mvn_pid" 2>/dev/null; do sleep 1; waited=$((waited + 1)); done
+      kill -0 "$mvn_pid" 2>/dev/null || break
+      local step downloads
+      step="$(grep -E '^\[INFO\] --- ' "$log" | tail -n 1 | sed -E 's/^\[INFO\] --- ([^ ]+).*/\1/' || true)"
+      downloads="$(grep -c '^\[INFO\] Downloaded from' "$log" || true)"
+      [[ "$downloads" == 0 ]] && downloads=""
+      echo "submit.sh: building ($((SECONDS - started)) s): ${step:-resolving the plugins}${downloads:+, $downloads files downloaded}" >&2
+    done
+    wait "$mvn_pid" || rc=$?
+    trap - INT TERM
+    if (( rc != 0 )); then
       cat "$log" >&2; rm -f "$log"
       echo "submit.sh: the build failed (output above)" >&2; exit 1
     fi
+    echo "submit.sh: built $(jar_path) in $((SECONDS - started)) s" >&2
     rm -f "$log"
   fi
 }

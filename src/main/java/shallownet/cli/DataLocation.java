@@ -31,6 +31,12 @@ final class DataLocation {
         return base.resolve(DEFAULT_DIR).toAbsolutePath().normalize().toString();
     }
 
+    /** A local path as an absolute one, for the log; a URI (hdfs://...) as it is. */
+    static String absolute(String path) {
+        return path.contains("://") || path.startsWith("file:") ? path
+                : Path.of(path).toAbsolutePath().normalize().toString();
+    }
+
     /** {@code data} or, when null, the default directory (not fetched): for checks before work. */
     static String orDefault(String data) {
         return data != null ? data : defaultDir();

@@ -82,7 +82,8 @@ final class TrainCommand implements Callable<Integer> {
         output.check(common.quiet);
         divergence.check();
         String out = modelOut != null ? modelOut
-                : "models/shallownet-" + Instant.now().toString().replace(":", "").replaceAll("\\.\\d+Z$", "Z");
+                : DataLocation.absolute("models/shallownet-" + Instant.now().toString().replace(":", "")
+                        .replaceAll("\\.\\d+Z$", "Z"));   // of the working directory, named whole in the log
         // Every output is checked before the data is fetched or Spark starts: a command that
         // cannot write its results fails in seconds, and never replaces what is not its own.
         OutputPaths outputs = new OutputPaths(DriverHadoopConf.get())
@@ -104,6 +105,11 @@ final class TrainCommand implements Callable<Integer> {
         String dataDir = DataLocation.resolve(data, common.quiet);
         long started = System.nanoTime();
         PhaseTimes phases = new PhaseTimes();
+        if (!common.quiet) {
+            // Spark's start takes seconds, in which nothing else is printed.
+            LOG.info("starting Spark ({}); data {}, model to {}", spark.conf().get("spark.master"),
+                    DataLocation.absolute(dataDir), DataLocation.absolute(out));
+        }
         try (JavaSparkContext sc = spark.start("shallownet train")) {
             phases.lap("start Spark");
             Configuration hadoop = sc.hadoopConfiguration();
