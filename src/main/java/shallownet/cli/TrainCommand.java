@@ -112,6 +112,10 @@ final class TrainCommand implements Callable<Integer> {
         }
         try (JavaSparkContext sc = spark.start("shallownet train")) {
             phases.lap("start Spark");
+            if (!common.quiet) {
+                // Reading, checking and caching the data takes seconds more before the next line.
+                LOG.info("Spark started; checking the data's files and caching them");
+            }
             Configuration hadoop = sc.hadoopConfiguration();
             sc.setJobDescription("validate input files");
             LabeledIdxFiles trainFiles = DataDirectory.train(hadoop, dataDir, recipe.classes);
