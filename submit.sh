@@ -170,7 +170,9 @@ driver_opts+=("${user_opts[@]}")
 # rest byte for byte as it comes (cat, no line buffering: the progress line's \r redraws pass as
 # they are). The JVM is still exec'd, so its exit code and the signals sent to this PID are its
 # own; the filter ignores Ctrl-C and SIGTERM, so that it outlives the JVM and passes its last line
-# ("interrupted: ...") on, and ends when the JVM's stderr closes.
+# ("interrupted: ...") on, and ends when the JVM's stderr closes. A caller that reads stderr to its
+# end sees every line; one that only waits for this PID and then reads a file may, in principle,
+# find the filter's last line a moment later.
 drop_jvm_notice() {
   trap '' INT TERM
   local line
