@@ -39,12 +39,33 @@ build_if_needed() {
      || [[ -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -path "$ROOT/src/main/sh" -prune -o -newer "$jar" -print -quit)" ]]; then
     command -v mvn >/dev/null 2>&1 \
       || die "the application jar needs building and mvn is not on PATH; install Maven, or set SHALLOWNET_JAR to a built jar"
-    echo "submit.sh: building the application jar (mvn package)..." >&2
+    echo "submit.sh: building the application jar (mvn package); a first build downloads Spark and its" \
+      "dependencies into ~/.m2 (about 800 MB, once, unless there already) and target/ takes about 330 MB" \
+      "(target/spark-home 320 MB: Spark's jars as links for cluster.sh)" >&2
     local log; log="$(mktemp)"
-    if ! (cd "$ROOT" && mvn -B -Dstyle.color=never -DskipTests package) >"$log" 2>&1; then
+    # Maven in the background and a line every 5 s with its step and downloads, so that a build of
+    # half a minute (minutes on a new machine) is not silent; Ctrl-C or SIGTERM stop Maven too.
+    (cd "$ROOT" && exec mvn -B -Dstyle.color=never -DskipTests package) >"$log" 2>&1 &
+    local mvn_pid=$! started=$SECONDS rc=0
+    trap 'kill "$mvn_pid" 2>/dev/null; rm -f "$log"; exit 130' INT
+    trap 'kill "$mvn_pid" 2>/dev/null; rm -f "$log"; exit 143' TERM
+    while kill -0 "$mvn_pid" 2>/dev/null; do
+      local waited=0
+      while (( waited < 5 )) && kill -0 "$mvn_pid" 2>/dev/null; do sleep 1; waited=$((waited + 1)); done
+      kill -0 "$mvn_pid" 2>/dev/null || break
+      local step downloads
+      step="$(grep -E '^\[INFO\] --- ' "$log" | tail -n 1 | sed -E 's/^\[INFO\] --- ([^ ]+).*/\1/' || true)"
+      downloads="$(grep -c '^\[INFO\] Downloaded from' "$log" || true)"
+      [[ "$downloads" == 0 ]] && downloads=""
+      echo "submit.sh: building ($((SECONDS - started)) s): ${step:-resolving the plugins}${downloads:+, $downloads files downloaded}" >&2
+    done
+    wait "$mvn_pid" || rc=$?
+    trap - INT TERM
+    if (( rc != 0 )); then
       cat "$log" >&2; rm -f "$log"
       echo "submit.sh: the build failed (output above)" >&2; exit 1
     fi
+    echo "submit.sh: built $(jar_path) in $((SECONDS - started)) s" >&2
     rm -f "$log"
   fi
 }
@@ -136,10 +157,32 @@ if [[ "$master" == local* && -z "$driver_memory" && -n "$data_dir" && -z "${SHAL
   esac
 fi
 log_opt="-Dlog4j2.configurationFile=file:$CONF/log4j2.properties"
-driver_opts=("$log_opt" "-Dshallownet.defaults=$CONF/shallownet-defaults.properties")
+# shallownet.home: the default data directory is data/mnist of this checkout, from any working directory.
+driver_opts=("$log_opt" "-Dshallownet.defaults=$CONF/shallownet-defaults.properties" "-Dshallownet.home=$ROOT")
 # SHALLOWNET_JAVA_OPTS is a list of JVM options separated by spaces.
 read -r -a user_opts <<<"${SHALLOWNET_JAVA_OPTS:-}"
 driver_opts+=("${user_opts[@]}")
+
+# The JVM prints "WARNING: Using incubator modules: jdk.incubator.vector" as its first stderr line
+# whenever the Vector API module is added (conf/java-module-options), which the kernel's VectorBLAS
+# needs: 5.1 x faster than without it (JMH, see shallownet.net.NetworkKernel), so it stays.
+# The driver's stderr passes through this filter, which drops that one line and then copies the
+# rest byte for byte as it comes (cat, no line buffering: the progress line's \r redraws pass as
+# they are). The JVM is still exec'd, so its exit code and the signals sent to this PID are its
+# own; the filter ignores Ctrl-C and SIGTERM, so that it outlives the JVM and passes its last line
+# ("interrupted: ...") on, and ends when the JVM's stderr closes. A caller that reads stderr to its
+# end sees every line; one that only waits for this PID and then reads a file may, in principle,
+# find the filter's last line a moment later.
+drop_jvm_notice() {
+  trap '' INT TERM
+  local line
+  if IFS= read -r line; then
+    [[ "$line" == "WARNING: Using incubator modules: jdk.incubator.vector" ]] || printf '%s\n' "$line"
+  else
+    printf '%s' "$line"   # the end came before a newline
+  fi
+  exec cat
+}
 
 # Spark splits its Java options strings at spaces outside quotes: each option goes in double quotes
 # so that a path with spaces stays one option.
@@ -151,7 +194,7 @@ if [[ -n "${SPARK_HOME:-}" && -x "$SPARK_HOME/bin/spark-submit" ]]; then
     --master "$master" ${driver_memory:+--driver-memory "$driver_memory"} \
     --driver-java-options "$(spark_options_string "${driver_opts[@]}")" \
     --conf "spark.executor.extraJavaOptions=$(spark_options_string "$log_opt")" \
-    "${spark_args[@]}" --class shallownet.cli.Main "$JAR" "${app_args[@]}"
+    "${spark_args[@]}" --class shallownet.cli.Main "$JAR" "${app_args[@]}" 2> >(drop_jvm_notice >&2)
 fi
 
 # No spark-submit script: this JVM is the driver, so its heap is the driver memory.
@@ -183,4 +226,4 @@ exec "$JAVA" "${MODULE_OPTS[@]}" ${driver_memory:+"-Xmx$driver_memory"} "${drive
   -cp "$spark_classpath" org.apache.spark.deploy.SparkSubmit \
   --properties-file "$CONF/spark-defaults.conf" --master "$master" \
   ${driver_memory:+--driver-memory "$driver_memory"} --conf "spark.driver.extraJavaOptions=${MODULE_OPTS[*]}" \
-  "${spark_args[@]}" --class shallownet.cli.Main "$JAR" "${app_args[@]}"
+  "${spark_args[@]}" --class shallownet.cli.Main "$JAR" "${app_args[@]}" 2> >(drop_jvm_notice >&2)

@@ -25,7 +25,7 @@ class LayersTest {
     /** Layer of each package; a package may use only packages of a strictly lower layer. */
     static final Map<String, Integer> LAYERS = Map.ofEntries(
             Map.entry("", 0),          // shallownet: failures, the atomic writer, Hadoop paths
-            Map.entry("net", 1), Map.entry("idx", 1),
+            Map.entry("net", 1), Map.entry("idx", 1), Map.entry("image", 1),
             Map.entry("data", 2), Map.entry("model", 2), Map.entry("fetch", 2), Map.entry("onnx", 2),
             Map.entry("train", 3),
             Map.entry("report", 4), Map.entry("store", 4),

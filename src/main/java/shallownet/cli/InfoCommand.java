@@ -17,7 +17,7 @@ final class InfoCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--data", description = "Data directory (default: data/mnist, fetched when missing).")
+    @Option(names = "--data", description = "Data directory (default: data/mnist beside submit.sh; run './submit.sh fetch' first).")
     String data;
 
     @Option(names = "--classes", defaultValue = "10", description = "Number of classes (default: ${DEFAULT-VALUE}).")
@@ -26,7 +26,7 @@ final class InfoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Configuration conf = DriverHadoopConf.get();
-        String dir = DataLocation.resolve(data, common.quiet);
+        String dir = DataLocation.existing(data);
         describe("training set", DataDirectory.train(conf, dir, classes), conf);
         describe("test set", DataDirectory.test(conf, dir, classes), conf);
         return ExitCode.OK.code();

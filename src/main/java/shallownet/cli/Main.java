@@ -144,10 +144,16 @@ public final class Main {
             hint = "; did you mean " + String.join(" or ", u.getSuggestions()) + "?";
         }
         PrintWriter err = c.getErr();
-        err.println("error: " + firstLine(e.getMessage()) + hint + " (see '" + c.getCommandSpec().qualifiedName()
-                + " --help')");
+        err.println("error: " + firstLine(e.getMessage()) + hint + " (see '" + typed(c) + " --help')");
         err.flush();
         return ExitCode.BAD_INPUT.code();
+    }
+
+    /** The command as the user types it: {@code ./submit.sh train}, not picocli's {@code shallownet train}. */
+    static String typed(CommandLine c) {
+        String q = c.getCommandSpec().qualifiedName();
+        String root = c.getCommandSpec().root().name();
+        return "./submit.sh" + q.substring(Math.min(q.length(), root.length()));
     }
 
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {

@@ -100,7 +100,7 @@ final class RetrainCommand implements Callable<Integer> {
         // Everything that can be wrong with the outputs and the input is found here, before the
         // store is touched and before Spark starts.
         Configuration hadoop = DriverHadoopConf.get();
-        OutputPaths outputs = new OutputPaths(hadoop).input("--data", data != null ? data : DataLocation.DEFAULT_DIR);
+        OutputPaths outputs = new OutputPaths(hadoop).input("--data", DataLocation.orDefault(data));
         outputs.store("--store", storeOptions.store);
         outputs.file("--report", output.report);
         outputs.file("--metrics-out", metricsOut);

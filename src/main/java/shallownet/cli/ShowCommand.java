@@ -19,7 +19,7 @@ import shallownet.idx.DataDirectory;
 import shallownet.idx.LabeledIdxFiles;
 import shallownet.net.Labels;
 
-@Command(name = "show", mixinStandardHelpOptions = true, description = "Show one digit as text (and as a PNG) with its label and one-hot code (the notebook's Q2, Q5).")
+@Command(name = "show", mixinStandardHelpOptions = true, description = "Show one digit as text with its label and one-hot code (the notebook's Q2, Q5); with --png also as a PNG with its label.")
 final class ShowCommand implements Callable<Integer> {
 
     private static final String SHADES = " .:-=+*#%@";
@@ -27,7 +27,7 @@ final class ShowCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--data", description = "Data directory (default: data/mnist, fetched when missing).")
+    @Option(names = "--data", description = "Data directory (default: data/mnist beside submit.sh; run './submit.sh fetch' first).")
     String data;
 
     @Option(names = "--index", defaultValue = "42", description = "Sample index (default: ${DEFAULT-VALUE}, as in the notebook).")
@@ -45,8 +45,8 @@ final class ShowCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Configuration conf = DriverHadoopConf.get();
-        new OutputPaths(conf).input("--data", data != null ? data : DataLocation.DEFAULT_DIR).file("--png", png);
-        String dir = DataLocation.resolve(data, common.quiet);
+        new OutputPaths(conf).input("--data", DataLocation.orDefault(data)).file("--png", png);
+        String dir = DataLocation.existing(data);
         LabeledIdxFiles files = switch (set) {
             case "train" -> DataDirectory.train(conf, dir, classes);
             case "test" -> DataDirectory.test(conf, dir, classes);

@@ -33,7 +33,8 @@ import shallownet.train.EpochMetrics;
 import shallownet.train.Trainer;
 import shallownet.train.TrainingConfig;
 
-@Command(name = "train", mixinStandardHelpOptions = true, description = "Train the network on Spark (the notebook's recipe by default) and save the model.")
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train the network on Spark (the notebook's recipe by default) and save the model.",
+        footer = SparkOptionsHelp.FOOTER)
 final class TrainCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger("shallownet");
@@ -45,7 +46,7 @@ final class TrainCommand implements Callable<Integer> {
     SparkOptions spark;
 
     @Option(names = "--data", description = "Data directory with the four MNIST-layout IDX files, raw or .gz "
-            + "(default: data/mnist, fetched when missing).")
+            + "(default: data/mnist beside submit.sh, fetched when missing).")
     String data;
 
     @Mixin
@@ -81,11 +82,12 @@ final class TrainCommand implements Callable<Integer> {
         output.check(common.quiet);
         divergence.check();
         String out = modelOut != null ? modelOut
-                : "models/shallownet-" + Instant.now().toString().replace(":", "").replaceAll("\\.\\d+Z$", "Z");
+                : DataLocation.absolute("models/shallownet-" + Instant.now().toString().replace(":", "")
+                        .replaceAll("\\.\\d+Z$", "Z"));   // of the working directory, named whole in the log
         // Every output is checked before the data is fetched or Spark starts: a command that
         // cannot write its results fails in seconds, and never replaces what is not its own.
         OutputPaths outputs = new OutputPaths(DriverHadoopConf.get())
-                .input("--data", data != null ? data : DataLocation.DEFAULT_DIR)
+                .input("--data", DataLocation.orDefault(data))
                 .input("--init-model", initModel);
         outputs.model("--model-out", out, overwrite);
         outputs.file("--metrics-out", metricsOut);
@@ -103,8 +105,17 @@ final class TrainCommand implements Callable<Integer> {
         String dataDir = DataLocation.resolve(data, common.quiet);
         long started = System.nanoTime();
         PhaseTimes phases = new PhaseTimes();
+        if (!common.quiet) {
+            // Spark's start takes seconds, in which nothing else is printed.
+            LOG.info("starting Spark ({}); data {}, model to {}", spark.conf().get("spark.master"),
+                    DataLocation.absolute(dataDir), DataLocation.absolute(out));
+        }
         try (JavaSparkContext sc = spark.start("shallownet train")) {
             phases.lap("start Spark");
+            if (!common.quiet) {
+                // Reading, checking and caching the data takes seconds more before the next line.
+                LOG.info("Spark started; checking the data's files and caching them");
+            }
             Configuration hadoop = sc.hadoopConfiguration();
             sc.setJobDescription("validate input files");
             LabeledIdxFiles trainFiles = DataDirectory.train(hadoop, dataDir, recipe.classes);

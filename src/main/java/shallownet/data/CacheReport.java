@@ -70,8 +70,9 @@ public record CacheReport(long dataBytes, long memoryBytes, long diskBytes, int 
 
     /** The one line the run prints. */
     public String line() {
-        String head = String.format(Locale.ROOT, "cached training and test sets: %s in %d partitions, %s in memory", mb(dataBytes),
-                partitions, mb(memoryBytes));
+        // Both sets' partitions: the training line before it gives the training set's alone.
+        String head = String.format(Locale.ROOT, "cached training and test sets: %s in %d partitions (both sets together), %s in memory",
+                mb(dataBytes), partitions, mb(memoryBytes));
         if (allInMemory()) {
             return head + ", nothing on disk";
         }

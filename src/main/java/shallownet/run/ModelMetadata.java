@@ -54,6 +54,34 @@ public final class ModelMetadata {
      * The {@code training} section of both commands: the recipe's fields, then {@code extra}
      * (a command's own), then where it ran (partitions, master, Spark application).
      */
+    /**
+     * The recipe as JSON, for {@code model.json}'s {@code training.config} (retrain wrote the
+     * record's {@code toString}, {@code "TrainingConfig[hidden=64, ...]"}, a string; nothing reads
+     * the field, so models with the old string load as before).
+     */
+    public static ObjectNode config(TrainingConfig c) {
+        ObjectNode n = ModelFiles.json().createObjectNode();
+        n.put("hidden", c.hidden());
+        n.put("batch_size", c.batchSize());
+        n.put("learning_rate", c.learningRate());
+        n.put("epochs", c.epochs());
+        n.put("seed", c.seed());
+        n.put("full_batch", c.fullBatch());
+        n.put("eval_every", c.evalEvery());
+        n.put("classes", c.classes());
+        n.put("validation_fraction", c.validationFraction());
+        n.put("patience", c.patience());
+        TrainingConfig.Optimizer o = c.optimizer();
+        ObjectNode opt = n.putObject("optimizer");
+        opt.put("momentum", o.momentum());
+        opt.put("nesterov", o.nesterov());
+        opt.put("schedule", String.valueOf(o.schedule()).toLowerCase(java.util.Locale.ROOT));
+        opt.put("decay", o.decay());
+        opt.put("step_epochs", o.stepEpochs());
+        opt.put("weight_decay", o.weightDecay());
+        return n;
+    }
+
     public static ObjectNode putTraining(ObjectNode meta, TrainingConfig c, String preset, int partitions,
                                          JavaSparkContext sc, Consumer<ObjectNode> extra) {
         ObjectNode t = meta.putObject("training");

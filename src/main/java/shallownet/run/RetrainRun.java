@@ -626,7 +626,7 @@ public final class RetrainRun {
         s.put("champion_at_training", championVersion.map(ModelStore::name).orElse(null));
         s.set("gate", verdict.toJson());
         ModelMetadata.putTraining(meta, c, request.preset(), partitions, sc, t -> {
-            t.put("config", c.toString());
+            t.set("config", ModelMetadata.config(c));
             t.put("eval_every", c.evalEvery());
         }).put("checkpoint_every", request.checkpointEvery()).put("from_scratch", request.fromScratch());
         ModelMetadata.putData(meta, train, test);

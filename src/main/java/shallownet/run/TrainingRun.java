@@ -158,7 +158,7 @@ public final class TrainingRun {
         }
         if (!display.quiet()) {
             LOG.info("model written to {}; {} {} in {} s; {} steps, median {} ms (p90 {} ms); test error {} %", out,
-                    config.epochs(), config.fullBatch() ? "iterations" : "epochs",
+                    config.epochs(), (config.fullBatch() ? "iteration" : "epoch") + (config.epochs() == 1 ? "" : "s"),
                     String.format("%.1f", result.seconds()), result.steps().steps(),
                     String.format("%.2f", result.steps().medianMs()), String.format("%.2f", result.steps().p90Ms()),
                     String.format("%.2f", result.returned().testErrorPct()));

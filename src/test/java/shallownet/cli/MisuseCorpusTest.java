@@ -199,9 +199,9 @@ class MisuseCorpusTest {
                 c("option without its value", f -> List.of("train", "--data", f.s(f.data()), "--epochs"), bad,
                         f -> "Missing required parameter for option '--epochs'"),
                 c("non-numeric value", f -> List.of("train", "--data", f.s(f.data()), "--epochs", "three"), bad,
-                        f -> "Invalid value for option '--epochs': 'three' is not an int (see 'shallownet train --help')"),
+                        f -> "Invalid value for option '--epochs': 'three' is not an int (see './submit.sh train --help')"),
                 c("missing required option", f -> List.of("predict", "--model", f.s(f.model())), bad,
-                        f -> "Missing required options: '--images=<images>', '--out=<out>' (see 'shallownet predict --help')"),
+                        f -> "Missing required options: '--images=<images>', '--out=<out>' (see './submit.sh predict --help')"),
                 c("unknown command", f -> List.of("trian", "--data", f.s(f.data())), bad,
                         f -> "Unmatched arguments from index 0"),
                 // predict, show, fetch

@@ -109,6 +109,11 @@ class RetrainRollbackIT {
         assertEquals("000002", promoted.path("version").asText());
         assertTrue(promoted.path("start").asText().startsWith("champion 000001"), promoted.toString());
         String run2 = promoted.path("run_id").asText();
+        // The version records its recipe as JSON (issue 21), not a Java toString.
+        JsonNode config = JSON.readTree(store.resolve("versions/000002/model.json").toFile()).path("training")
+                .path("config");
+        assertEquals(1, config.path("epochs").asInt(), "training.config is a JSON object: " + config);
+        assertEquals(100, config.path("batch_size").asInt(), config.toString());
 
         Run rollback = submit("models", "rollback", "--store", store.toString(), "--reason", "bad in production");
         assertEquals(0, rollback.exitCode(), rollback.stderr().toString());

@@ -59,7 +59,6 @@ class ReadmeExampleTest {
         best.write().overwrite().save(modelDir);
         PipelineModel loaded = PipelineModel.load(modelDir);
         double testAccuracy = accuracy.evaluate(loaded.transform(test));
-        System.out.println("test accuracy " + testAccuracy);
         return testAccuracy;
     }
     // docs/spark-ml.md end
