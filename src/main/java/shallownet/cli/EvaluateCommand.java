@@ -42,17 +42,18 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--set must be test or train, got " + set);
         }
         String dataDir = DataLocation.existing(data);
+        // The model and the data are checked before Spark starts: a bad one costs no Spark start-up.
+        Configuration hadoop = DriverHadoopConf.get();
+        SavedModel m = ModelFiles.load(hadoop, model);
+        int classes = m.shape().outputs();
+        LabeledIdxFiles files = set.equals("test") ? DataDirectory.test(hadoop, dataDir, classes)
+                : DataDirectory.train(hadoop, dataDir, classes);
+        DataDirectory.checkNotEmpty(files);
+        if (files.pixelsPerImage() != m.shape().inputs()) {
+            throw BadInputException.about(files.imagesPath(), "images have " + files.pixelsPerImage()
+                    + " pixels, the model " + model + " takes " + m.shape().inputs());
+        }
         try (JavaSparkContext sc = spark.start("shallownet evaluate")) {
-            Configuration hadoop = sc.hadoopConfiguration();
-            SavedModel m = ModelFiles.load(hadoop, model);
-            int classes = m.shape().outputs();
-            LabeledIdxFiles files = set.equals("test") ? DataDirectory.test(hadoop, dataDir, classes)
-                    : DataDirectory.train(hadoop, dataDir, classes);
-            DataDirectory.checkNotEmpty(files);
-            if (files.pixelsPerImage() != m.shape().inputs()) {
-                throw BadInputException.about(files.imagesPath(), "images have " + files.pixelsPerImage()
-                        + " pixels, the model " + model + " takes " + m.shape().inputs());
-            }
             JavaRDD<SampleBlock> blocks = BlockRdds.load(sc, files, spark.partitions(sc), set + " set");
             EvalSums sums = SparkBackend.evaluate(sc, m.shape(), blocks, m.params(), "evaluate " + model + " on the " + set + " set");
             System.out.printf("model %s on %s (%d samples)%n", model, files.imagesPath(), sums.count());
