@@ -296,14 +296,15 @@ public final class ModelStore {
      */
     public List<String> damage() throws IOException {
         List<String> out = new ArrayList<>();
+        // CURRENT and the last promotion read once each; the champion is derived from them as champion() does.
         String current = StoreFiles.readText(fs, new Path(root, CURRENT));
-        if (current != null && !current.isBlank() && pointer(current) == null && !promotions().isEmpty()) {
-            out.add(new Path(root, CURRENT) + ": damaged (" + quoted(current) + " names no version): the champion is "
-                    + "the last promotion's, " + name(champion().orElseThrow()) + "; the next retrain, promote or "
-                    + "rollback rewrites it");
-        }
-        Optional<ObjectNode> last = lastPromotion();
         Integer named = pointer(current);
+        Optional<ObjectNode> last = lastPromotion();
+        if (current != null && !current.isBlank() && named == null && last.isPresent()) {
+            out.add(new Path(root, CURRENT) + ": damaged (" + quoted(current) + " names no version): the champion is "
+                    + "the last promotion's, " + name(parseVersion(last.get().path("version").asText()))
+                    + "; the next retrain, promote or rollback rewrites it");
+        }
         if (named != null && last.isPresent() && parseVersion(last.get().path("version").asText()) != named) {
             out.add(new Path(root, CURRENT) + ": names " + name(named) + ", but the last promotion (`"
                     + PromotionHistory.command(last.get()) + "` at " + last.get().path("time").asText("?") + ") names "

@@ -25,6 +25,8 @@ import shallownet.train.EpochMetrics;
 import shallownet.train.EpochMetricsJson;
 import shallownet.train.TrainingState;
 
+import static shallownet.train.EpochMetricsJson.num;
+
 /**
  * The checkpoints of one run, {@code STORE/runs/RUN_ID/checkpoints/step-NNNNNNNN/}: {@code state.bin}
  * (parameters, velocity, early-stopping best parameters, one after another in the weights' one
@@ -198,12 +200,12 @@ public final class RunCheckpoints {
         float[] params = WeightsEncoding.next(b, np);
         float[] velocity = nv == 0 ? null : WeightsEncoding.next(b, nv);
         float[] best = nb == 0 ? null : WeightsEncoding.next(b, nb);
+        if (!j.has("best_loss")) {
+            throw new IOException("state.json has no best_loss");
+        }
         List<EpochMetrics> history = new ArrayList<>();
         for (JsonNode r : j.path("history")) {
-            // Version 1 held each epoch as 9 positional numbers, without train_s.
-            history.add(version == 1 ? new EpochMetrics(r.get(0).asInt(), num(r.get(1)), num(r.get(2)), num(r.get(3)),
-                    num(r.get(4)), num(r.get(5)), num(r.get(6)), num(r.get(7)), num(r.get(8)))
-                    : EpochMetricsJson.fromJson(r));
+            history.add(version == 1 ? version1Epoch(r) : EpochMetricsJson.fromJson(r));
         }
         return new TrainingState(j.path("epoch").asInt(), j.path("next_step").asInt(), j.path("steps_done").asLong(),
                 params, velocity, num(j.path("best_loss")), j.path("best_epoch").asInt(), best,
@@ -211,15 +213,19 @@ public final class RunCheckpoints {
                 EpochMetricsJson.num(j, "train_s"));
     }
 
+    /** Version 1 held each epoch as 9 positional numbers, without train_s. */
+    private static EpochMetrics version1Epoch(JsonNode r) throws IOException {
+        if (!r.isArray() || r.size() != 9) {
+            throw new IOException("a version 1 history entry is not 9 numbers: " + r);
+        }
+        return new EpochMetrics(r.get(0).asInt(), num(r.get(1)), num(r.get(2)), num(r.get(3)), num(r.get(4)),
+                num(r.get(5)), num(r.get(6)), num(r.get(7)), num(r.get(8)));
+    }
+
     private static void putClock(ObjectNode j, String name, double seconds) {
         if (!Double.isNaN(seconds)) {
             j.put(name, seconds);
         }
-    }
-
-    /** Jackson writes NaN as the string "NaN" (non-numeric): read it back as NaN. */
-    private static double num(JsonNode n) {
-        return n.isNumber() ? n.asDouble() : Double.parseDouble(n.asText());
     }
 
     private static byte[] encode(TrainingState s) {

@@ -64,10 +64,18 @@ public final class EpochMetricsJson {
         }
     }
 
-    /** A figure: a number, or Jackson's "NaN"/"Infinity" strings; missing is NaN. */
+    /** Field {@code name} of {@code o} as a figure ({@link #num(JsonNode)}); missing is NaN. */
     public static double num(JsonNode o, String name) {
-        JsonNode n = o.path(name);
-        if (n.isMissingNode() || n.isNull()) {
+        try {
+            return num(o.path(name));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + " is not a number: " + o.path(name));
+        }
+    }
+
+    /** A figure: a number, or Jackson's "NaN"/"Infinity" strings; missing or null is NaN. */
+    public static double num(JsonNode n) {
+        if (n == null || n.isMissingNode() || n.isNull()) {
             return Double.NaN;
         }
         if (n.isNumber()) {
@@ -76,7 +84,7 @@ public final class EpochMetricsJson {
         try {
             return Double.parseDouble(n.asText());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " is not a number: " + n);
+            throw new IllegalArgumentException("not a number: " + n);
         }
     }
 }
