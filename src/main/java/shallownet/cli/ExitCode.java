@@ -2,6 +2,7 @@ package shallownet.cli;
 
 import shallownet.BadInputException;
 import shallownet.CommandFailure;
+import shallownet.run.RetrainRun;
 import shallownet.store.StoreLockedException;
 import shallownet.train.DivergedException;
 
@@ -38,6 +39,17 @@ public enum ExitCode {
     /** The number the process exits with. */
     public int code() {
         return code;
+    }
+
+    /** The exit code of a retrain's result ({@code failure}: a FAILED run's exception). */
+    public static ExitCode of(RetrainRun.Result result, Throwable failure) {
+        return switch (result) {
+            case CHAMPION -> OK;
+            case REJECTED -> NOT_PROMOTED;
+            case SUPERSEDED -> SUPERSEDED;
+            case DIVERGED -> DIVERGED;
+            case FAILED -> of(failure);
+        };
     }
 
     /** The exit code of a failure: the first typed failure in the cause chain decides. */

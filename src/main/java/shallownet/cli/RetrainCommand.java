@@ -113,17 +113,35 @@ final class RetrainCommand implements Callable<Integer> {
         ModelStore store = ModelStore.at(hadoop, storeOptions.store);
         store.checkLockFile();
 
-        RetrainRun.Request request = new RetrainRun.Request(storeOptions.store, lockTimeout, lockWait, runId,
-                fromScratch, forceNewRun, recipe.classes, recipe.hidden, recipe.hiddenOrDefault(), recipe.seed, recipe.preset,
-                recipe::recipe, recipe::reportEntries, gate, checkpointEvery, divergence.maxLossFactor,
-                output.report, metricsOut, dataDir, output.display(common.quiet), !noOnnx);
-        RetrainRun.Codes codes = new RetrainRun.Codes(ExitCode.OK.code(), ExitCode.NOT_PROMOTED.code(),
-                ExitCode.SUPERSEDED.code(), ExitCode.DIVERGED.code(), ExitCode.LOCK_HELD.code(), e -> ExitCode.of(e).code(),
-                e -> Main.errorLine(e, true).substring("error: ".length()), SettingFlags::flag,
-                Interruption::requested);
-        return new RetrainRun(request, codes, new PhaseTimes())
+        RetrainRun.Request request = new RetrainRun.Request(
+                new RetrainRun.StoreTarget(storeOptions.store, lockTimeout, lockWait, runId, fromScratch, forceNewRun,
+                        gate, !noOnnx),
+                new RetrainRun.Recipe(recipe.classes, recipe.hidden, recipe.hiddenOrDefault(), recipe.seed,
+                        recipe.preset, recipe::recipe, recipe::reportEntries, checkpointEvery,
+                        divergence.maxLossFactor),
+                new RetrainRun.Outputs(output.report, metricsOut, dataDir, output.display(common.quiet), WORDS));
+        RetrainRun.Outcome outcome = new RetrainRun(request, new PhaseTimes())
                 .run(store, trainFiles, testFiles, () -> spark.start("shallownet retrain"), spark::partitions,
-                        started, startedAt)
-                .exitCode();
+                        started, startedAt);
+        return ExitCode.of(outcome.result(), null).code();
     }
+
+    /** The command line's words for what a run records: its exit codes, error lines and flags. */
+    private static final RetrainRun.Words WORDS = new RetrainRun.Words() {
+        @Override
+        public int code(RetrainRun.Result result, Throwable failure) {
+            return ExitCode.of(result, failure).code();
+        }
+
+        @Override
+        public String failureLine(Throwable failure) {
+            return Interruption.requested() ? "interrupted (SIGTERM or Ctrl-C)"
+                    : Main.errorLine(failure, true).substring("error: ".length());
+        }
+
+        @Override
+        public String setting(String name) {
+            return SettingFlags.flag(name);
+        }
+    };
 }

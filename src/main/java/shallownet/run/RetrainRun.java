@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
@@ -42,6 +41,7 @@ import shallownet.store.QualityGate;
 import shallownet.store.RunCheckpoints;
 import shallownet.store.RunIds;
 import shallownet.store.StoreLock;
+import shallownet.store.StoreLockedException;
 import shallownet.train.DivergedException;
 import shallownet.train.DivergenceGuard;
 import shallownet.train.EpochMetrics;
@@ -55,8 +55,9 @@ import shallownet.train.TrainingState;
  * takes the store's lock, resumes from the run's last checkpoint if an earlier attempt was
  * killed, trains, evaluates candidate and champion on the same test set, writes the candidate as
  * a new immutable version, promotes it only if the quality gate passes, and appends the run's
- * record to the store's history. Exit codes are the caller's: it passes them in as {@link Codes}
- * so that the history records the code the process exits with.
+ * record to the store's history. It returns an {@link Outcome} or throws a typed failure; what
+ * either is called (the exit code the history records, a failure's line, a setting's name) is the
+ * caller's, given as {@link Words}.
  */
 public final class RetrainRun {
 
@@ -74,46 +75,84 @@ public final class RetrainRun {
         RECOVERED
     }
 
-    /** The run's end and the exit code its history record holds. */
-    public record Outcome(Status status, int exitCode) {
+    /** What the run's end means for its version, whichever way it got there; the caller names it (an exit code). */
+    public enum Result {
+        /** The run's version is the champion now. */
+        CHAMPION,
+        /** The gate rejected the run's version, and it is not the champion. */
+        REJECTED,
+        /** A rerun: the run promoted its version, which has since been rolled back or replaced. */
+        SUPERSEDED,
+        /** Training diverged: the divergence guard stopped it. */
+        DIVERGED,
+        /** Any other failure. */
+        FAILED
+    }
+
+    /** How the run ended, and what that means for its version. */
+    public record Outcome(Status status, Result result) {
     }
 
     /**
-     * The caller's vocabulary: its exit code for each outcome and failure ({@code superseded}: the
-     * rerun of a finished run whose promoted version is no longer the champion), its one-line error, its
-     * names for the core's settings (for messages and the report), and whether the user asked the
-     * process to stop.
+     * The caller's words in what the run records (history.jsonl, outcome.json, the log): the number
+     * recorded as a result's {@code exit_code} (which only the caller knows: the command line's exit
+     * code), a failure's one line, and a core setting's name as the user sets it.
      */
-    public record Codes(int promoted, int notPromoted, int superseded, int diverged, int lockHeld,
-                        ToIntFunction<Throwable> ofFailure,
-                        Function<Throwable, String> errorLine, UnaryOperator<String> flags,
-                        BooleanSupplier interrupted) {
+    public interface Words {
+        /** The number recorded for {@code result}; {@code failure} is the exception of a FAILED run, else null. */
+        int code(Result result, Throwable failure);
+
+        /** A failure's one line in the history (no stack trace: people and dashboards read it). */
+        String failureLine(Throwable failure);
+
+        /** A core setting ({@code forceNewRun}) as the caller's user names it. */
+        String setting(String name);
     }
 
     /**
-     * What to run: the store and how its lock is taken, the run id (null: derived), the recipe
-     * ({@code recipe} makes the training configuration for a hidden-unit count), the gate, the
-     * checkpoint interval, the report and the metrics file (null: none), what the report lists of
-     * the recipe, and whether each new version gets its {@code model.onnx}.
+     * The store and how this command meets it: the lock's timeout and wait, the run id (null:
+     * derived), whether to start from scratch or force a new run, the quality gate, and whether each
+     * new version gets its {@code model.onnx}.
      */
-    public record Request(String store, Duration lockTimeout, Duration lockWait, String runId, boolean fromScratch,
-                          boolean forceNewRun, int classes, Integer hidden, int hiddenOrDefault, long seed,
-                          String preset,
-                          IntFunction<TrainingConfig> recipe,
-                          Function<TrainingConfig, List<TrainingReport.Entry>> recipeEntries, QualityGate gate,
-                          int checkpointEvery, double maxLossFactor, String report, String metricsOut,
-                          String dataDir, TrainingRun.Display display, boolean onnx) {
+    public record StoreTarget(String store, Duration lockTimeout, Duration lockWait, String runId, boolean fromScratch,
+                              boolean forceNewRun, QualityGate gate, boolean onnx) {
     }
 
-    private final Request request;
-    private final Codes codes;
+    /**
+     * The recipe: classes, hidden units (null: the champion's or the default), seed and preset;
+     * {@code config} makes the training configuration for a hidden-unit count, {@code reportEntries}
+     * what the report lists of it; the checkpoint interval and the divergence guard's factor.
+     */
+    public record Recipe(int classes, Integer hidden, int hiddenOrDefault, long seed, String preset,
+                         IntFunction<TrainingConfig> config,
+                         Function<TrainingConfig, List<TrainingReport.Entry>> reportEntries, int checkpointEvery,
+                         double maxLossFactor) {
+    }
+
+    /**
+     * What the run writes besides the store and how it talks: the report and the metrics file (null:
+     * none), the data directory as the report names it, the console, and the caller's words.
+     */
+    public record Outputs(String report, String metricsOut, String dataDir, TrainingRun.Display display, Words words) {
+    }
+
+    /** What to run. */
+    public record Request(StoreTarget target, Recipe recipe, Outputs outputs) {
+    }
+
+    private final StoreTarget target;
+    private final Recipe recipe;
+    private final Outputs outputs;
+    private final Words words;
     private final PhaseTimes phases;
     /** What Spark held of the cached sets, for the report. */
     private CacheReport cache;
 
-    public RetrainRun(Request request, Codes codes, PhaseTimes phases) {
-        this.request = request;
-        this.codes = codes;
+    public RetrainRun(Request request, PhaseTimes phases) {
+        this.target = request.target();
+        this.recipe = request.recipe();
+        this.outputs = request.outputs();
+        this.words = outputs.words();
         this.phases = phases;
     }
 
@@ -131,14 +170,14 @@ public final class RetrainRun {
         try (JavaSparkContext sc = spark.get()) {
             phases.lap("start Spark");
             int partitions = partitionsOf.applyAsInt(sc);
-            String runId = request.runId();
+            String runId = target.runId();
             String id = runId != null ? runId : RunIds.derive(plan.key(trainFiles, testFiles, partitions));
-            StoreLock.Builder locking = store.lock().command("retrain").timeout(request.lockTimeout())
-                    .waitFor(request.lockWait());
+            StoreLock.Builder locking = store.lock().command("retrain").timeout(target.lockTimeout())
+                    .waitFor(target.lockWait());
             try (StoreLock lock = locking.runId(id).acquire()) {
                 phases.lap("take the store's lock");
                 lock.tookOverFrom().ifPresent(dead -> info("took over the store's lock from a dead run: {}", dead));
-                request.display().outcome()
+                outputs.display().outcome()
                         .accept("nothing was promoted; rerun the same command to resume from the last checkpoint");
                 for (String d : store.damage()) {
                     LOG.warn(d);
@@ -164,7 +203,7 @@ public final class RetrainRun {
                     plan = now;
                     id = runId != null ? runId : RunIds.derive(plan.key(trainFiles, testFiles, partitions));
                 }
-                if (request.forceNewRun()) {
+                if (target.forceNewRun()) {
                     // The finished runs of this key are not reported again: the first run of the
                     // chain without an outcome is this command's (a forced run killed earlier resumes).
                     String first = id;
@@ -172,7 +211,7 @@ public final class RetrainRun {
                         id = RunIds.successor(id);
                     }
                     if (!id.equals(first)) {
-                        info("{}: run {} finished earlier; this is run {}", codes.flags().apply("forceNewRun"), first,
+                        info("{}: run {} finished earlier; this is run {}", words.setting("forceNewRun"), first,
                                 id);
                     }
                 }
@@ -180,7 +219,7 @@ public final class RetrainRun {
                 summary.put("run_id", id);
                 summary.put("started", startedAt);
                 ModelMetadata.putApplication(summary, sc);
-                summary.put("store", request.store());
+                summary.put("store", target.store());
                 summary.put("start", plan.start());
                 try {
                     return retrain(new Attempt(sc, store, lock, id, plan, trainFiles, testFiles, partitions),
@@ -188,15 +227,12 @@ public final class RetrainRun {
                 } catch (DivergedException e) {
                     throw e; // recorded already
                 } catch (Exception e) {
-                    int code = codes.ofFailure().applyAsInt(e);
-                    if (code != codes.lockHeld()) { // without the lock, leave the store alone
+                    if (!StoreLockedException.in(e)) { // without the lock, leave the store alone
                         summary.put("status", "failed");
-                        // One line, not a trace: the history is read by people and dashboards.
-                        summary.put("error", codes.interrupted().getAsBoolean() ? "interrupted (SIGTERM or Ctrl-C)"
-                                : codes.errorLine().apply(e));
+                        summary.put("error", words.failureLine(e));
                         summary.put("promoted", false);
                         try {
-                            finish(store, summary, started, code);
+                            finish(store, summary, started, words.code(Result.FAILED, e));
                         } catch (IOException | RuntimeException suppressed) {
                             e.addSuppressed(suppressed);
                         }
@@ -227,7 +263,7 @@ public final class RetrainRun {
     private Plan plan(ModelStore store, LabeledIdxFiles trainFiles, Optional<Integer> championVersion)
             throws IOException {
         SavedModel champion = championVersion.isPresent() ? store.load(championVersion.get()) : null;
-        boolean warm = champion != null && !request.fromScratch();
+        boolean warm = champion != null && !target.fromScratch();
         NetworkShape shape;
         float[] initial;
         if (warm) {
@@ -235,12 +271,12 @@ public final class RetrainRun {
             checkFits(store, championVersion.get(), champion, trainFiles);
             initial = champion.params();
         } else {
-            shape = new NetworkShape(trainFiles.pixelsPerImage(), request.hiddenOrDefault(), request.classes());
-            initial = WeightInit.initShallow(shape, request.seed());
+            shape = new NetworkShape(trainFiles.pixelsPerImage(), recipe.hiddenOrDefault(), recipe.classes());
+            initial = WeightInit.initShallow(shape, recipe.seed());
         }
         String start = warm ? "champion " + ModelStore.name(championVersion.get()) + " sha256 "
                 + ModelFiles.sha256(ModelFiles.toBytes(initial)) : "scratch";
-        return new Plan(championVersion, champion, shape, initial, request.recipe().apply(shape.hidden()), start);
+        return new Plan(championVersion, champion, shape, initial, recipe.config().apply(shape.hidden()), start);
     }
 
     /** One attempt of a run: the store held under its lock, the run's id, where it starts, the data. */
@@ -263,16 +299,16 @@ public final class RetrainRun {
         LabeledIdxFiles trainFiles = a.trainFiles();
         LabeledIdxFiles testFiles = a.testFiles();
         int partitions = a.partitions();
-        QualityGate gate = request.gate();
+        QualityGate gate = target.gate();
         RunCheckpoints run = store.run(id, a.key());
         ObjectNode finished = run.outcome();
         if (finished != null) {
             return alreadyFinished(store, id, finished, summary, started);
         }
-        info("run {} on store {} ({}, {}), champion {}, starting from {}", id, request.store(), sc.master(),
+        info("run {} on store {} ({}, {}), champion {}, starting from {}", id, target.store(), sc.master(),
                 ModelMetadata.describeApplication(sc), championVersion.map(ModelStore::name).orElse("none"), start);
 
-        TrainingRun training = new TrainingRun(sc, trainFiles, testFiles, partitions, request.display(), phases);
+        TrainingRun training = new TrainingRun(sc, trainFiles, testFiles, partitions, outputs.display(), phases);
         CachedSets sets = training.load();
         JavaRDD<SampleBlock> test = sets.test();
         cache = sets.cache();
@@ -301,14 +337,14 @@ public final class RetrainRun {
             verdict = gate.judge(candidateError, championError);
             info("run {} already wrote version {}; judging it", id, ModelStore.name(version));
         } else {
-            Optional<TrainingState> resume = run.latest(codes.flags(), m -> LOG.warn(m));
+            Optional<TrainingState> resume = run.latest(words::setting, m -> LOG.warn(m));
             resume.ifPresent(s -> info("resuming from the checkpoint after step {} (epoch {}, step {})",
                     s.stepsDone(), s.epoch(), s.nextStep() + 1));
-            metrics = new MetricsFile(sc.hadoopConfiguration(), request.metricsOut(), request.display().outcome());
+            metrics = new MetricsFile(sc.hadoopConfiguration(), outputs.metricsOut(), outputs.display().outcome());
             metrics.cache(cache);
             try {
                 result = training.train(config, shape, a.plan().initial(), resume,
-                        new DivergenceGuard(request.maxLossFactor()), metrics, request.checkpointEvery(),
+                        new DivergenceGuard(recipe.maxLossFactor()), metrics, recipe.checkpointEvery(),
                         s -> {
                             try {
                                 run.write(s);
@@ -318,10 +354,11 @@ public final class RetrainRun {
                         });
             } catch (DivergedException e) {
                 summary.put("status", "diverged");
-                summary.put("error", e.message(codes.flags()));
-                summary.put("exit_code", codes.diverged());
+                summary.put("error", e.message(words::setting));
+                int code = words.code(Result.DIVERGED, null);
+                summary.put("exit_code", code);
                 summary.put("promoted", false);
-                finish(store, summary, started, codes.diverged());
+                finish(store, summary, started, code);
                 throw e;
             }
             EpochMetrics m = result.returned();
@@ -330,7 +367,7 @@ public final class RetrainRun {
             ObjectNode meta = metadata(sc, config, partitions, trainFiles, testFiles, result, id, start, verdict,
                     championVersion);
             a.lock().checkStillHeld();
-            version = store.addVersion(shape, result.params(), meta, request.onnx());
+            version = store.addVersion(shape, result.params(), meta, target.onnx());
             CrashPoints.reach(CrashPoints.VERSION_WRITTEN);
             info("version {} written: test error {} %", ModelStore.name(version), String.format("%.3f", candidateError));
             phases.lap("write the version");
@@ -354,19 +391,19 @@ public final class RetrainRun {
             summary.put("status", "promoted");
             summary.put("promoted", true);
             status = Status.PROMOTED;
-            code = codes.promoted();
+            code = words.code(Result.CHAMPION, null);
         } else {
             info("gate failed ({}); version {} kept as a rejected candidate, champion stays {}", verdict.reason(),
                     ModelStore.name(version), championVersion.map(ModelStore::name).orElse("none"));
             summary.put("status", "rejected");
             summary.put("promoted", false);
             status = Status.NOT_PROMOTED;
-            code = codes.notPromoted();
+            code = words.code(Result.REJECTED, null);
         }
         phases.lap("quality gate and promotion");
         String championNow = store.champion().map(ModelStore::name).orElse(null);
         summary.put("champion", championNow);
-        if (request.report() != null) {
+        if (outputs.report() != null) {
             report(sc, store, id, start, shape, test, config, partitions, trainFiles, testFiles, result, version,
                     verdict, championVersion, championNow, summary);
         }
@@ -380,16 +417,16 @@ public final class RetrainRun {
         outcome.put("exit_code", code);
         run.finish(outcome);
         CrashPoints.reach(CrashPoints.OUTCOME_WRITTEN);
-        return new Outcome(status, code);
+        return new Outcome(status, verdict.passed() ? Result.CHAMPION : Result.REJECTED);
     }
 
     /**
      * The rerun of a finished run: nothing is trained (the same recipe, start and data would give
      * the same bits), and the summary says what the run produced then and what is true now. Its
-     * exit code is the present state's: 0 if the run's version is the champion now, whoever made it
-     * so; {@link Codes#superseded} if the run promoted it and an operator or another run has
-     * changed the champion since (named in {@code champion_set_by}: action, who, when, why); the
-     * recorded code (the gate's rejection) otherwise.
+     * result is the present state's: {@link Result#CHAMPION} if the run's version is the champion
+     * now, whoever made it so; {@link Result#SUPERSEDED} if the run promoted it and an operator or
+     * another run has changed the champion since (named in {@code champion_set_by}: action, who,
+     * when, why); {@link Result#REJECTED} otherwise.
      */
     private Outcome alreadyFinished(ModelStore store, String id, ObjectNode finished, ObjectNode summary,
                                     long started) throws IOException {
@@ -398,8 +435,8 @@ public final class RetrainRun {
         Optional<ObjectNode> setBy = store.lastPromotion();
         String championNow = store.champion().map(ModelStore::name).orElse(null);
         boolean isChampion = version != null && version.equals(championNow);
-        int code = isChampion ? codes.promoted() : promotedThen ? codes.superseded()
-                : finished.path("exit_code").asInt(codes.notPromoted());
+        Result now = isChampion ? Result.CHAMPION : promotedThen ? Result.SUPERSEDED : Result.REJECTED;
+        int code = words.code(now, null);
         summary.put("status", "already_finished");
         summary.put("version", version);
         summary.put("promoted", false); // this command promoted nothing
@@ -414,7 +451,7 @@ public final class RetrainRun {
         setBy.ifPresent(p -> summary.set("champion_set_by", p));
         String how = setBy.map(p -> "`" + PromotionHistory.command(p) + "` at " + p.path("time").asText()
                 + " (" + p.path("user").asText("?") + "@" + p.path("host").asText("?") + ")").orElse("");
-        String restart = "new data, a changed recipe or " + codes.flags().apply("forceNewRun") + " starts a new run";
+        String restart = "new data, a changed recipe or " + words.setting("forceNewRun") + " starts a new run";
         String note;
         if (isChampion) {
             note = "run " + id + " produced " + version + ", which is the champion"
@@ -431,7 +468,7 @@ public final class RetrainRun {
         summary.put("note", note);
         info("{}", note);
         finish(store, summary, started, code);
-        return new Outcome(Status.ALREADY_FINISHED, code);
+        return new Outcome(Status.ALREADY_FINISHED, now);
     }
 
     /**
@@ -473,7 +510,7 @@ public final class RetrainRun {
                             + " before the promotion; not promoted";
                 }
             }
-            int code = promoted ? codes.promoted() : codes.notPromoted();
+            Result result = promoted ? Result.CHAMPION : Result.REJECTED;
             ObjectNode line = store.history().stream().filter(h -> r.equals(h.path("run_id").asText())
                     && name.equals(h.path("version").asText())
                     && List.of("promoted", "rejected").contains(h.path("status").asText())).findFirst().orElse(null);
@@ -482,7 +519,7 @@ public final class RetrainRun {
                 line.put("run_id", r);
                 line.put("started", startedAt);
                 ModelMetadata.putApplication(line, sc);
-                line.put("store", request.store());
+                line.put("store", target.store());
                 line.put("start", v.store().path("start").asText());
                 line.put("version", name);
                 line.set("candidate_test_error_pct", gate.path("candidate_test_error_pct"));
@@ -495,21 +532,21 @@ public final class RetrainRun {
                 }
                 line.put("champion", store.champion().map(ModelStore::name).orElse(null));
                 line.put("recovered", true);
-                finish(store, line, started, code);
+                finish(store, line, started, words.code(result, null));
             } else {
-                code = line.path("exit_code").asInt(code);
+                result = "promoted".equals(line.path("status").asText()) ? Result.CHAMPION : Result.REJECTED;
                 System.out.println(line);
                 System.out.flush();
             }
             ObjectNode outcome = ModelFiles.json().createObjectNode();
             outcome.put("version", name);
             outcome.put("promoted", promoted);
-            outcome.put("exit_code", code);
+            outcome.put("exit_code", words.code(result, null));
             outcome.put("recovered", true);
             store.run(r, "").finish(outcome);
             info("run {} completed: version {} {}", r, name, promoted ? "promoted" : "not promoted");
             if (mine == null && isThisCommand(store, trainFiles, testFiles, partitions, r, judgedAgainst)) {
-                mine = new Outcome(Status.RECOVERED, code);
+                mine = new Outcome(Status.RECOVERED, result);
             }
         }
         return Optional.ofNullable(mine);
@@ -518,14 +555,14 @@ public final class RetrainRun {
     /** Whether run {@code r}, which started from champion {@code championThen}, is this command's run. */
     private boolean isThisCommand(ModelStore store, LabeledIdxFiles trainFiles, LabeledIdxFiles testFiles,
                                   int partitions, String r, String championThen) {
-        if (request.runId() != null) {
-            return request.forceNewRun() ? RunIds.inChainOf(request.runId(), r) : request.runId().equals(r);
+        if (target.runId() != null) {
+            return target.forceNewRun() ? RunIds.inChainOf(target.runId(), r) : target.runId().equals(r);
         }
         try {
             Optional<Integer> then = championThen == null ? Optional.empty()
                     : Optional.of(ModelStore.parseVersion(championThen));
             String base = RunIds.derive(plan(store, trainFiles, then).key(trainFiles, testFiles, partitions));
-            return request.forceNewRun() ? RunIds.inChainOf(base, r) : r.equals(base);
+            return target.forceNewRun() ? RunIds.inChainOf(base, r) : r.equals(base);
         } catch (IOException | RuntimeException e) {
             return false; // that champion is gone or does not fit this recipe: another command's run
         }
@@ -545,7 +582,7 @@ public final class RetrainRun {
                     ModelStore.name(version));
             return;
         }
-        UnaryOperator<String> flags = codes.flags();
+        UnaryOperator<String> flags = words::setting;
         String name = ModelStore.name(version);
         String before = championBefore.map(ModelStore::name).orElse("none");
         List<TrainingReport.Entry> gateRows = List.of(
@@ -564,22 +601,22 @@ public final class RetrainRun {
                 ReportAssembly.entry("champion after the run", championNow == null ? "none" : championNow),
                 ReportAssembly.entry("run id", id),
                 ReportAssembly.entry("started from", start));
-        List<TrainingReport.Entry> options = new ArrayList<>(request.recipeEntries().apply(config));
-        options.add(ReportAssembly.entry("store", request.store()));
-        options.add(ReportAssembly.entry("from scratch (" + flags.apply("fromScratch") + ")", request.fromScratch()));
-        options.add(ReportAssembly.entry("checkpoint every (steps)", request.checkpointEvery()));
-        options.add(ReportAssembly.entry("max loss factor (divergence guard)", request.maxLossFactor()));
-        options.addAll(RunReport.whereEntries(sc, request.dataDir(), partitions));
+        List<TrainingReport.Entry> options = new ArrayList<>(recipe.reportEntries().apply(config));
+        options.add(ReportAssembly.entry("store", target.store()));
+        options.add(ReportAssembly.entry("from scratch (" + flags.apply("fromScratch") + ")", target.fromScratch()));
+        options.add(ReportAssembly.entry("checkpoint every (steps)", recipe.checkpointEvery()));
+        options.add(ReportAssembly.entry("max loss factor (divergence guard)", recipe.maxLossFactor()));
+        options.addAll(RunReport.whereEntries(sc, outputs.dataDir(), partitions));
         try {
-            RunReport.evaluateAndWrite(sc, sc.hadoopConfiguration(), request.report(), "shallownet retrain report",
+            RunReport.evaluateAndWrite(sc, sc.hadoopConfiguration(), outputs.report(), "shallownet retrain report",
                     shape, test, config, options, trainFiles, testFiles, result, phases,
                     store.versionDir(version).toString(),
                     List.of(new TrainingReport.Section("gate", "Quality gate and promotion", gateRows),
                             ReportAssembly.cacheSection(cache)));
-            summary.put("report", request.report());
-            info("report written to {}", request.report());
+            summary.put("report", outputs.report());
+            info("report written to {}", outputs.report());
         } catch (RuntimeException e) {
-            LOG.warn("could not write the report {}: {}", request.report(), e.getMessage());
+            LOG.warn("could not write the report {}: {}", outputs.report(), e.getMessage());
             summary.put("report_error", String.valueOf(e.getMessage()));
         }
     }
@@ -595,7 +632,7 @@ public final class RetrainRun {
     }
 
     private void info(String format, Object... args) {
-        if (!request.display().quiet()) {
+        if (!outputs.display().quiet()) {
             LOG.info(format, args);
         }
     }
@@ -603,7 +640,7 @@ public final class RetrainRun {
     /** The champion must fit the data and the recipe to warm-start from it; else from scratch. */
     private void checkFits(ModelStore store, int version, SavedModel m, LabeledIdxFiles files) {
         String where = store.versionDir(version).toString();
-        TrainingRun.mismatch(m.shape(), files.pixelsPerImage(), request.classes(), request.hidden()).ifPresent(x -> {
+        TrainingRun.mismatch(m.shape(), files.pixelsPerImage(), recipe.classes(), recipe.hidden()).ifPresent(x -> {
             throw switch (x.kind()) {
                 case INPUTS -> BadInputException.about(files.imagesPath(), "images have " + x.wanted()
                         + " pixels, but the champion " + where + " has " + x.model() + " inputs (use ",
@@ -625,10 +662,10 @@ public final class RetrainRun {
         s.put("start", start);
         s.put("champion_at_training", championVersion.map(ModelStore::name).orElse(null));
         s.set("gate", verdict.toJson());
-        ModelMetadata.putTraining(meta, c, request.preset(), partitions, sc, t -> {
+        ModelMetadata.putTraining(meta, c, recipe.preset(), partitions, sc, t -> {
             t.set("config", ModelMetadata.config(c));
             t.put("eval_every", c.evalEvery());
-        }).put("checkpoint_every", request.checkpointEvery()).put("from_scratch", request.fromScratch());
+        }).put("checkpoint_every", recipe.checkpointEvery()).put("from_scratch", target.fromScratch());
         ModelMetadata.putData(meta, train, test);
         ModelMetadata.putMetrics(meta, result.returned()).put("seconds_training_this_attempt", result.seconds());
         ModelMetadata.putHistory(meta, result.history());

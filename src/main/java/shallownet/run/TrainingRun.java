@@ -170,14 +170,6 @@ public final class TrainingRun {
         }
     }
 
-    public CachedSets sets() {
-        return sets;
-    }
-
-    public PhaseTimes phases() {
-        return phases;
-    }
-
     /**
      * Writes the model; if that fails after training (disk full, the directory taken meanwhile),
      * the trained weights are written to a local temporary directory instead, and the one error

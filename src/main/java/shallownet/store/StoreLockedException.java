@@ -21,6 +21,16 @@ public final class StoreLockedException extends CommandFailure {
         this(message, held);
     }
 
+    /** Whether {@code e} or one of its causes is a lost or held lock. */
+    public static boolean in(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StoreLockedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** True when another run holds the lock now (not: this run lost it). */
     public boolean held() {
         return held;
