@@ -15,6 +15,7 @@ import shallownet.idx.LabeledIdxFiles;
 import shallownet.model.ModelFiles;
 import shallownet.model.SavedModel;
 import shallownet.net.EvalSums;
+import shallownet.report.ConfusionTable;
 import shallownet.train.SparkBackend;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Loss, %% misclassified and confusion matrix of a saved model on a data set (a Spark job).",

@@ -8,6 +8,7 @@ import org.apache.hadoop.fs.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import shallownet.run.OutputPaths;
 import shallownet.AtomicFile;
 import shallownet.BadInputException;
 import shallownet.HadoopFiles;
@@ -60,7 +61,7 @@ final class ExportCommand implements Callable<Integer> {
         if (outFs.exists(outPath) && outFs.getFileStatus(outPath).isDirectory()) {
             throw BadInputException.about(out, "is a directory; --out takes a file name, e.g. model.onnx");
         }
-        new OutputPaths(conf).input("--model", model).input("--store", store).file("--out", out);
+        new OutputPaths(conf).input("--model", model).input("--store", store).file("--out", out, "model.onnx");
         String what;
         SavedModel m;
         if (model != null) {

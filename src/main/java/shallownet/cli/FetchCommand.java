@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import shallownet.run.OutputPaths;
 import shallownet.fetch.MnistFetcher;
 
 @Command(name = "fetch", mixinStandardHelpOptions = true, description = "Download the four MNIST files and verify their SHA-256 digests.")

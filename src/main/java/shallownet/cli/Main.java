@@ -11,7 +11,7 @@ import shallownet.store.StoreLockedException;
 
 /**
  * The one entry point ({@code submit.sh COMMAND ...}). Exit codes ({@link ExitCode}): 0 success, 2 bad usage or bad
- * input data (picocli's usage errors and outputs refused by {@link OutputPaths} included), 3
+ * input data (picocli's usage errors and outputs refused by {@link shallownet.run.OutputPaths} included), 3
  * {@code retrain} trained a model that the quality gate did not promote, 4 another run holds the
  * model store's lock, 5 training diverged, 1 any other failure. Every failure prints one line
  * ({@code error: ...}) without a stack trace ({@code --verbose} adds it); SIGTERM or Ctrl-C prints

@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import shallownet.run.OutputPaths;
 import shallownet.BadInputException;
 import shallownet.model.ModelFiles;
 import shallownet.store.ModelStore;

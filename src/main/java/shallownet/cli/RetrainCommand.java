@@ -7,6 +7,7 @@ import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import shallownet.run.OutputPaths;
 import shallownet.idx.DataDirectory;
 import shallownet.idx.LabeledIdxFiles;
 import shallownet.report.PhaseTimes;
@@ -102,8 +103,8 @@ final class RetrainCommand implements Callable<Integer> {
         Configuration hadoop = DriverHadoopConf.get();
         OutputPaths outputs = new OutputPaths(hadoop).input("--data", DataLocation.orDefault(data));
         outputs.store("--store", storeOptions.store);
-        outputs.file("--report", output.report);
-        outputs.file("--metrics-out", metricsOut);
+        outputs.file("--report", output.report, "run.html");
+        outputs.file("--metrics-out", metricsOut, "metrics.jsonl");
         String dataDir = DataLocation.resolve(data, common.quiet);
         LabeledIdxFiles trainFiles = DataDirectory.train(hadoop, dataDir, recipe.classes);
         LabeledIdxFiles testFiles = DataDirectory.test(hadoop, dataDir, recipe.classes);

@@ -10,6 +10,7 @@ import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import shallownet.run.OutputPaths;
 import shallownet.AtomicFile;
 import shallownet.report.DigitImage;
 import shallownet.BadInputException;
@@ -45,7 +46,7 @@ final class ShowCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Configuration conf = DriverHadoopConf.get();
-        new OutputPaths(conf).input("--data", DataLocation.orDefault(data)).file("--png", png);
+        new OutputPaths(conf).input("--data", DataLocation.orDefault(data)).file("--png", png, "digit.png");
         String dir = DataLocation.existing(data);
         LabeledIdxFiles files = switch (set) {
             case "train" -> DataDirectory.train(conf, dir, classes);

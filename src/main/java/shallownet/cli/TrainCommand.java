@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import shallownet.run.OutputPaths;
 import shallownet.BadInputException;
 import shallownet.data.CachedSets;
 import shallownet.report.PhaseTimes;
@@ -90,8 +91,8 @@ final class TrainCommand implements Callable<Integer> {
                 .input("--data", DataLocation.orDefault(data))
                 .input("--init-model", initModel);
         outputs.model("--model-out", out, overwrite);
-        outputs.file("--metrics-out", metricsOut);
-        outputs.file("--report", output.report);
+        outputs.file("--metrics-out", metricsOut, "metrics.jsonl");
+        outputs.file("--report", output.report, "run.html");
         // Claimed before any work: a second run with the same --model-out is refused now, not after training.
         try (ModelClaim claim = ModelClaim.take(DriverHadoopConf.get(), out)) {
             // Checked again under the claim: a run that ended after our first check may have written it.

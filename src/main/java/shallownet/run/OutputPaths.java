@@ -1,4 +1,4 @@
-package shallownet.cli;
+package shallownet.run;
 
 import java.io.File;
 import java.io.IOException;
@@ -21,6 +21,7 @@ import org.apache.hadoop.fs.Path;
 import shallownet.BadInputException;
 import shallownet.CommandFailure;
 import shallownet.HadoopFiles;
+import shallownet.SettingWords;
 import shallownet.model.ModelFiles;
 import shallownet.store.ModelStore;
 
@@ -28,7 +29,8 @@ import shallownet.store.ModelStore;
  * Where a command writes, checked before any work, so that a command that cannot write its
  * results fails in seconds (exit 2) rather than after training, and never replaces what the user
  * did not ask to replace. One instance per command: register its inputs, then each output; an
- * output is refused when
+ * output is refused when (each named by its {@code option}: the caller's name for it, e.g. the flag
+ * that gave it)
  * <ul>
  * <li>its name is not a valid Hadoop path, holds a colon (Hadoop cannot name the hidden sibling
  *     the output is written to first), or names no entry of its own ({@code .}, {@code ..});</li>
@@ -45,7 +47,7 @@ import shallownet.store.ModelStore;
  * through a link to the data directory, a hard link, or {@code ..} (issue 25's data loss: a
  * metrics file written over a data directory's link to its test labels).
  */
-final class OutputPaths {
+public final class OutputPaths {
 
     /**
      * An input or output as the user named it, and the qualified forms it is compared in: as
@@ -59,20 +61,23 @@ final class OutputPaths {
     private final List<Named> inputs = new ArrayList<>();
     private final List<Named> outputs = new ArrayList<>();
 
-    OutputPaths(Configuration conf) {
+    public OutputPaths(Configuration conf) {
         this.conf = conf;
     }
 
     /** Registers an input that no output may equal, contain or lie inside; null (not given) is ignored. */
-    OutputPaths input(String option, String path) throws IOException {
+    public OutputPaths input(String option, String path) throws IOException {
         if (path != null) {
             inputs.add(named(option, path, true));
         }
         return this;
     }
 
-    /** A file the command writes (replacing a file of that name); null (not given) is ignored. */
-    Path file(String option, String path) throws IOException {
+    /**
+     * A file the command writes (replacing a file of that name); null (not given) is ignored.
+     * {@code example} is a file name for the message that refuses a directory.
+     */
+    public Path file(String option, String path, String example) throws IOException {
         if (path == null) {
             return null;
         }
@@ -81,24 +86,14 @@ final class OutputPaths {
         FileSystem fs = HadoopFiles.of(p, conf);
         FileStatus st = status(fs, p);
         if (st != null && st.isDirectory()) {
-            throw BadInputException.about(path, "is a directory; " + option + " takes a file name" + example(option));
+            throw BadInputException.about(path, "is a directory; " + option + " takes a file name, e.g. " + example);
         }
         checkCanCreateIn(fs, option, path, p.getParent());
         return p;
     }
 
-    private static String example(String option) {
-        return switch (option) {
-            case "--report" -> ", e.g. run.html";
-            case "--metrics-out" -> ", e.g. metrics.jsonl";
-            case "--out" -> ", e.g. predictions.csv";
-            case "--png" -> ", e.g. digit.png";
-            default -> "";
-        };
-    }
-
     /** A model directory the command writes as a whole; with {@code overwrite} it may replace a model. */
-    Path model(String option, String path, boolean overwrite) throws IOException {
+    public Path model(String option, String path, boolean overwrite) throws IOException {
         Path p = checkedName(option, path, true);
         checkOverlaps(option, path, p);
         FileSystem fs = HadoopFiles.of(p, conf);
@@ -107,18 +102,20 @@ final class OutputPaths {
             throw BadInputException.about(path, "exists and is a file, not a model directory; choose another " + option);
         }
         if (st != null && !overwrite) {
-            throw BadInputException.about(path, "already exists; choose another " + option + " or pass --overwrite");
+            throw BadInputException.about(path, "already exists; choose another " + option + " or pass ",
+                    SettingWords.setting("overwrite"));
         }
         if (st != null && !ModelFiles.isModel(fs, p)) {
             throw BadInputException.about(path, "is not a model directory (no " + ModelFiles.METADATA + " of format "
-                    + ModelFiles.FORMAT + "); --overwrite replaces only a model, choose another " + option);
+                    + ModelFiles.FORMAT + "); ", SettingWords.setting("overwrite"), " replaces only a model, choose another "
+                    + option);
         }
         checkCanCreateIn(fs, option, path, p.getParent());
         return p;
     }
 
     /** A directory the command adds files to, created when missing (e.g. {@code fetch --to}). */
-    Path directory(String option, String path) throws IOException {
+    public Path directory(String option, String path) throws IOException {
         Path p = checkedName(option, path, false);
         checkOverlaps(option, path, p);
         FileSystem fs = HadoopFiles.of(p, conf);
@@ -131,7 +128,7 @@ final class OutputPaths {
     }
 
     /** A model store the command changes: a new or empty directory, or one that holds a store. */
-    Path store(String option, String path) throws IOException {
+    public Path store(String option, String path) throws IOException {
         Path p = directory(option, path);
         FileSystem fs = HadoopFiles.of(p, conf);
         if (fs.exists(p)) {

@@ -1,14 +1,14 @@
-package shallownet.cli;
+package shallownet.report;
 
 import shallownet.net.EvalSums;
 
 /** The confusion matrix as text: rows are true labels, columns predicted ones. */
-final class ConfusionTable {
+public final class ConfusionTable {
 
     private ConfusionTable() {
     }
 
-    static String format(EvalSums s) {
+    public static String format(EvalSums s) {
         StringBuilder b = new StringBuilder("confusion matrix (rows: true label, columns: predicted)\n");
         b.append("      ");
         for (int p = 0; p < s.classes(); p++) {
