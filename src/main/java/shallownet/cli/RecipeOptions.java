@@ -1,10 +1,7 @@
 package shallownet.cli;
 
-import java.util.ArrayList;
-import java.util.List;
 import picocli.CommandLine.Option;
-import shallownet.report.ReportAssembly;
-import shallownet.report.TrainingReport;
+import shallownet.run.Recipe;
 import shallownet.train.LearningRateSchedule;
 import shallownet.train.Preset;
 import shallownet.train.TrainingConfig;
@@ -99,39 +96,8 @@ final class RecipeOptions {
                 classes, optimizer, validationFraction, patience);
     }
 
-    /** The recipe in one line, for the log and the report. */
-    static String describe(TrainingConfig c) {
-        TrainingConfig.Optimizer o = c.optimizer();
-        String method = o.momentum() == 0 ? "SGD" : String.format("SGD with %s momentum %s",
-                o.nesterov() ? "Nesterov" : "classical", o.momentum());
-        String extras = (o.schedule() == LearningRateSchedule.CONSTANT ? "" : ", " + o.schedule() + " schedule")
-                + (o.weightDecay() > 0 ? ", weight decay " + o.weightDecay() : "")
-                + (c.validationFraction() > 0 ? ", validation fraction " + c.validationFraction() : "")
-                + (c.patience() > 0 ? ", patience " + c.patience() : "");
-        return c.fullBatch()
-                ? String.format("full-batch gradient descent, lr %s, %d iterations, seed %d%s", c.learningRate(), c.epochs(), c.seed(), extras)
-                : String.format("minibatch %s, B=%d, lr %s, %d epochs, seed %d%s", method, c.batchSize(), c.learningRate(),
-                        c.epochs(), c.seed(), extras);
-    }
-
-    /** The recipe's rows of a report's configuration table. */
-    List<TrainingReport.Entry> reportEntries(TrainingConfig c) {
-        TrainingConfig.Optimizer o = c.optimizer();
-        List<TrainingReport.Entry> e = new ArrayList<>();
-        e.add(ReportAssembly.entry("method", describe(c)));
-        e.add(ReportAssembly.entry("preset", preset));
-        e.add(ReportAssembly.entry("network", c.hidden() + " hidden units, " + c.classes() + " classes"));
-        e.add(ReportAssembly.entry("batch size", c.fullBatch() ? "full batch" : c.batchSize()));
-        e.add(ReportAssembly.entry("learning rate", c.learningRate()));
-        e.add(ReportAssembly.entry(c.fullBatch() ? "iterations" : "epochs", c.epochs()));
-        e.add(ReportAssembly.entry("momentum", o.momentum() + (o.nesterov() ? " (Nesterov)" : "")));
-        e.add(ReportAssembly.entry("learning-rate schedule", o.schedule()));
-        e.add(ReportAssembly.entry("weight decay", o.weightDecay()));
-        e.add(ReportAssembly.entry("validation fraction", c.validationFraction()));
-        e.add(ReportAssembly.entry("patience", c.patience()));
-        e.add(ReportAssembly.entry("evaluate every (--eval-every)", c.evalEvery() == 0 ? "only after the last"
-                : String.valueOf(c.evalEvery())));
-        e.add(ReportAssembly.entry("seed", c.seed()));
-        return e;
+    /** The recipe as the run layer takes it. */
+    Recipe recipe(boolean fullBatch, double maxLossFactor) {
+        return new Recipe(classes, hidden, hiddenOrDefault(), seed, preset, h -> recipe(h, fullBatch), maxLossFactor);
     }
 }

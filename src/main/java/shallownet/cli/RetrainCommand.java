@@ -116,10 +116,8 @@ final class RetrainCommand implements Callable<Integer> {
 
         RetrainRun.Request request = new RetrainRun.Request(
                 new RetrainRun.StoreTarget(storeOptions.store, lockTimeout, lockWait, runId, fromScratch, forceNewRun,
-                        gate, !noOnnx),
-                new RetrainRun.Recipe(recipe.classes, recipe.hidden, recipe.hiddenOrDefault(), recipe.seed,
-                        recipe.preset, recipe::recipe, recipe::reportEntries, checkpointEvery,
-                        divergence.maxLossFactor),
+                        gate, checkpointEvery, !noOnnx),
+                recipe.recipe(false, divergence.maxLossFactor),
                 new RetrainRun.Outputs(output.report, metricsOut, dataDir, output.display(common.quiet), WORDS));
         RetrainRun.Outcome outcome = new RetrainRun(request, new PhaseTimes())
                 .run(store, trainFiles, testFiles, () -> spark.start("shallownet retrain"), spark::partitions,

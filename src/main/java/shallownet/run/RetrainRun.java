@@ -12,8 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 import java.util.function.UnaryOperator;
@@ -111,22 +109,11 @@ public final class RetrainRun {
 
     /**
      * The store and how this command meets it: the lock's timeout and wait, the run id (null:
-     * derived), whether to start from scratch or force a new run, the quality gate, and whether each
-     * new version gets its {@code model.onnx}.
+     * derived), whether to start from scratch or force a new run, the quality gate, the checkpoint
+     * interval (steps; 0: never), and whether each new version gets its {@code model.onnx}.
      */
     public record StoreTarget(String store, Duration lockTimeout, Duration lockWait, String runId, boolean fromScratch,
-                              boolean forceNewRun, QualityGate gate, boolean onnx) {
-    }
-
-    /**
-     * The recipe: classes, hidden units (null: the champion's or the default), seed and preset;
-     * {@code config} makes the training configuration for a hidden-unit count, {@code reportEntries}
-     * what the report lists of it; the checkpoint interval and the divergence guard's factor.
-     */
-    public record Recipe(int classes, Integer hidden, int hiddenOrDefault, long seed, String preset,
-                         IntFunction<TrainingConfig> config,
-                         Function<TrainingConfig, List<TrainingReport.Entry>> reportEntries, int checkpointEvery,
-                         double maxLossFactor) {
+                              boolean forceNewRun, QualityGate gate, int checkpointEvery, boolean onnx) {
     }
 
     /**
@@ -344,7 +331,7 @@ public final class RetrainRun {
             metrics.cache(cache);
             try {
                 result = training.train(config, shape, a.plan().initial(), resume,
-                        new DivergenceGuard(recipe.maxLossFactor()), metrics, recipe.checkpointEvery(),
+                        new DivergenceGuard(recipe.maxLossFactor()), metrics, target.checkpointEvery(),
                         s -> {
                             try {
                                 run.write(s);
@@ -601,10 +588,10 @@ public final class RetrainRun {
                 ReportAssembly.entry("champion after the run", championNow == null ? "none" : championNow),
                 ReportAssembly.entry("run id", id),
                 ReportAssembly.entry("started from", start));
-        List<TrainingReport.Entry> options = new ArrayList<>(recipe.reportEntries().apply(config));
+        List<TrainingReport.Entry> options = new ArrayList<>(RunReport.recipeEntries(config, recipe.preset(), flags));
         options.add(ReportAssembly.entry("store", target.store()));
         options.add(ReportAssembly.entry("from scratch (" + flags.apply("fromScratch") + ")", target.fromScratch()));
-        options.add(ReportAssembly.entry("checkpoint every (steps)", recipe.checkpointEvery()));
+        options.add(ReportAssembly.entry("checkpoint every (steps)", target.checkpointEvery()));
         options.add(ReportAssembly.entry("max loss factor (divergence guard)", recipe.maxLossFactor()));
         options.addAll(RunReport.whereEntries(sc, outputs.dataDir(), partitions));
         try {
@@ -665,7 +652,7 @@ public final class RetrainRun {
         ModelMetadata.putTraining(meta, c, recipe.preset(), partitions, sc, t -> {
             t.set("config", ModelMetadata.config(c));
             t.put("eval_every", c.evalEvery());
-        }).put("checkpoint_every", recipe.checkpointEvery()).put("from_scratch", target.fromScratch());
+        }).put("checkpoint_every", target.checkpointEvery()).put("from_scratch", target.fromScratch());
         ModelMetadata.putData(meta, train, test);
         ModelMetadata.putMetrics(meta, result.returned()).put("seconds_training_this_attempt", result.seconds());
         ModelMetadata.putHistory(meta, result.history());

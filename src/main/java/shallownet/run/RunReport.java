@@ -2,7 +2,9 @@ package shallownet.run;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.apache.hadoop.conf.Configuration;
 import shallownet.AtomicFile;
 import shallownet.CommandFailure;
@@ -75,5 +77,26 @@ public final class RunReport {
             throw new CommandFailure("could not write the report to " + path + ": "
                     + CommandFailure.rootMessage(e), e);
         }
+    }
+
+    /** The recipe's rows of a report's configuration table; {@code settings} names a setting as the user sets it. */
+    public static List<TrainingReport.Entry> recipeEntries(TrainingConfig c, String preset, UnaryOperator<String> settings) {
+        TrainingConfig.Optimizer o = c.optimizer();
+        List<TrainingReport.Entry> e = new ArrayList<>();
+        e.add(ReportAssembly.entry("method", c.describe()));
+        e.add(ReportAssembly.entry("preset", preset));
+        e.add(ReportAssembly.entry("network", c.hidden() + " hidden units, " + c.classes() + " classes"));
+        e.add(ReportAssembly.entry("batch size", c.fullBatch() ? "full batch" : c.batchSize()));
+        e.add(ReportAssembly.entry("learning rate", c.learningRate()));
+        e.add(ReportAssembly.entry(c.fullBatch() ? "iterations" : "epochs", c.epochs()));
+        e.add(ReportAssembly.entry("momentum", o.momentum() + (o.nesterov() ? " (Nesterov)" : "")));
+        e.add(ReportAssembly.entry("learning-rate schedule", o.schedule()));
+        e.add(ReportAssembly.entry("weight decay", o.weightDecay()));
+        e.add(ReportAssembly.entry("validation fraction", c.validationFraction()));
+        e.add(ReportAssembly.entry("patience", c.patience()));
+        e.add(ReportAssembly.entry("evaluate every (" + settings.apply("evalEvery") + ")", c.evalEvery() == 0 ? "only after the last"
+                : String.valueOf(c.evalEvery())));
+        e.add(ReportAssembly.entry("seed", c.seed()));
+        return e;
     }
 }

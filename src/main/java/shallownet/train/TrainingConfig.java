@@ -137,4 +137,20 @@ public record TrainingConfig(int hidden, int batchSize, double learningRate, int
     public boolean evaluatesAfter(int epoch) {
         return epoch == epochs || (evalEvery > 0 && epoch % evalEvery == 0);
     }
+
+    /** The recipe in one line, for the log and the report. */
+    public String describe() {
+        TrainingConfig c = this;
+        Optimizer o = c.optimizer();
+        String method = o.momentum() == 0 ? "SGD" : String.format("SGD with %s momentum %s",
+                o.nesterov() ? "Nesterov" : "classical", o.momentum());
+        String extras = (o.schedule() == LearningRateSchedule.CONSTANT ? "" : ", " + o.schedule() + " schedule")
+                + (o.weightDecay() > 0 ? ", weight decay " + o.weightDecay() : "")
+                + (c.validationFraction() > 0 ? ", validation fraction " + c.validationFraction() : "")
+                + (c.patience() > 0 ? ", patience " + c.patience() : "");
+        return c.fullBatch()
+                ? String.format("full-batch gradient descent, lr %s, %d iterations, seed %d%s", c.learningRate(), c.epochs(), c.seed(), extras)
+                : String.format("minibatch %s, B=%d, lr %s, %d epochs, seed %d%s", method, c.batchSize(), c.learningRate(),
+                        c.epochs(), c.seed(), extras);
+    }
 }
