@@ -31,8 +31,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model directory.")
     String model;
 
-    @Option(names = "--data", description = "Data directory (default: data/mnist beside submit.sh; run './submit.sh fetch' first).")
-    String data;
+    @Mixin
+    DataOptions data;
 
     @Option(names = "--set", defaultValue = "test", description = "Which set: test or train (default: ${DEFAULT-VALUE}).")
     String set;
@@ -42,7 +42,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (!set.equals("test") && !set.equals("train")) {
             throw new IllegalArgumentException("--set must be test or train, got " + set);
         }
-        String dataDir = DataLocation.existing(data);
+        String dataDir = data.existing();
         // The model and the data are checked before Spark starts: a bad one costs no Spark start-up.
         Configuration hadoop = DriverHadoopConf.get();
         SavedModel m = ModelFiles.load(hadoop, model);

@@ -3,7 +3,6 @@ package shallownet.cli;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,11 +55,6 @@ final class ExportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--version names a version of --store; --model takes none");
         }
         Configuration conf = DriverHadoopConf.get();
-        Path outPath = new Path(out);
-        FileSystem outFs = HadoopFiles.of(outPath, conf);
-        if (outFs.exists(outPath) && outFs.getFileStatus(outPath).isDirectory()) {
-            throw BadInputException.about(out, "is a directory; --out takes a file name, e.g. model.onnx");
-        }
         new OutputPaths(conf).input("--model", model).input("--store", store).file("--out", out, "model.onnx");
         String what;
         SavedModel m;

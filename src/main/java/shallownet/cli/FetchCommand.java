@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import shallownet.fetch.DataLocation;
 import shallownet.run.OutputPaths;
 import shallownet.fetch.MnistFetcher;
 

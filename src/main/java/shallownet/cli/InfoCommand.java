@@ -4,10 +4,8 @@ import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import shallownet.data.BlockReader;
 import shallownet.data.SampleBlock;
-import shallownet.idx.DataDirectory;
 import shallownet.idx.LabeledIdxFiles;
 import shallownet.net.NetworkKernel;
 
@@ -17,18 +15,14 @@ final class InfoCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--data", description = "Data directory (default: data/mnist beside submit.sh; run './submit.sh fetch' first).")
-    String data;
-
-    @Option(names = "--classes", defaultValue = "10", description = "Number of classes (default: ${DEFAULT-VALUE}).")
-    int classes;
+    @Mixin
+    DataOptions.WithClasses data;
 
     @Override
     public Integer call() throws Exception {
         Configuration conf = DriverHadoopConf.get();
-        String dir = DataLocation.existing(data);
-        describe("training set", DataDirectory.train(conf, dir, classes), conf);
-        describe("test set", DataDirectory.test(conf, dir, classes), conf);
+        describe("training set", data.files(conf, true), conf);
+        describe("test set", data.files(conf, false), conf);
         return ExitCode.OK.code();
     }
 
@@ -40,7 +34,7 @@ final class InfoCommand implements Callable<Integer> {
             min = Math.min(min, p & 0xff);
             max = Math.max(max, p & 0xff);
         }
-        long[] histogram = new long[classes];
+        long[] histogram = new long[data.classes];
         for (int i = 0; i < b.count(); i++) {
             histogram[b.label(i)]++;
         }
@@ -55,7 +49,7 @@ final class InfoCommand implements Callable<Integer> {
                     NetworkKernel.scalePixel((byte) min), NetworkKernel.scalePixel((byte) max));
         }
         StringBuilder h = new StringBuilder("  label histogram:");
-        for (int c = 0; c < classes; c++) {
+        for (int c = 0; c < data.classes; c++) {
             h.append(String.format(" %d:%d", c, histogram[c]));
         }
         System.out.println(h);

@@ -1,9 +1,7 @@
 package shallownet.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,6 +13,7 @@ import shallownet.model.ModelFiles;
 import shallownet.store.ModelStore;
 import shallownet.store.PromotionHistory;
 import shallownet.store.StoreLock;
+import shallownet.store.VersionTable;
 
 /** {@code models list|show|promote|rollback}: the versions of a model store and its champion. */
 @Command(name = "models", mixinStandardHelpOptions = true, description = "List, show, promote or roll back the versions of a model store.",
@@ -38,31 +37,7 @@ final class ModelsCommand implements Callable<Integer> {
             for (String d : s.damage()) {
                 System.err.println("warning: " + d);
             }
-            Optional<Integer> champion = s.champion();
-            List<ObjectNode> promotions = s.promotions();
-            System.out.printf("%-8s %-16s %-31s %10s  %-20s %s%n", "version", "status", "created", "test err %", "run id", "gate");
-            for (ModelStore.VersionInfo v : s.versions()) {
-                if (!v.complete()) {
-                    System.out.printf("%-8s %-16s %s%n", ModelStore.name(v.version()), "incomplete", v.problem());
-                    continue;
-                }
-                JsonNode st = v.store();
-                System.out.printf("%-8s %-16s %-31s %10.2f  %-20s %s%n", ModelStore.name(v.version()),
-                        PromotionHistory.status(v, champion, promotions), v.metadata().path("created").asText(),
-                        v.metadata().path("metrics").path("test_error_pct").asDouble(Double.NaN),
-                        st.path("run_id").asText(), st.path("gate").path("reason").asText("-"));
-            }
-            if (champion.isEmpty()) {
-                System.out.println("no champion yet");
-            } else if (!promotions.isEmpty()) {
-                // Who set CURRENT, and when: the last change of champion (promotions.jsonl has them all).
-                ObjectNode p = promotions.get(promotions.size() - 1);
-                System.out.printf("CURRENT is %s: set by %s at %s by %s@%s%s (was %s): %s%n",
-                        ModelStore.name(champion.get()), PromotionHistory.command(p), p.path("time").asText("?"),
-                        p.path("user").asText("?"), p.path("host").asText("?"),
-                        p.path("run_id").isTextual() ? " for run " + p.path("run_id").asText() : "",
-                        p.path("previous").asText("none"), p.path("reason").asText(""));
-            }
+            VersionTable.lines(s).forEach(System.out::println);
             return ExitCode.OK.code();
         }
     }
@@ -78,18 +53,7 @@ final class ModelsCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             ModelStore s = ModelStore.at(DriverHadoopConf.get(), store);
-            int v = ModelStore.parseVersion(version);
-            ObjectNode meta = s.load(v).metadata();
-            ObjectNode out = ModelFiles.json().createObjectNode();
-            out.put("version", ModelStore.name(v));
-            out.put("status", PromotionHistory.status(s.info(v), s.champion(), s.promotions()));
-            var promos = out.putArray("promotions");
-            for (ObjectNode p : s.promotions()) {
-                if (ModelStore.name(v).equals(p.path("version").asText()) || ModelStore.name(v).equals(p.path("previous").asText())) {
-                    promos.add(p);
-                }
-            }
-            out.set("model", meta);
+            ObjectNode out = VersionTable.version(s, ModelStore.parseVersion(version));
             System.out.println(ModelFiles.json().writerWithDefaultPrettyPrinter().writeValueAsString(out));
             return ExitCode.OK.code();
         }
@@ -97,55 +61,69 @@ final class ModelsCommand implements Callable<Integer> {
 
     @Command(name = "promote", mixinStandardHelpOptions = true, description = "Make VERSION the champion "
             + "(an operator's decision: the quality gate is not applied).")
-    static final class Promote implements Callable<Integer> {
-        @Mixin
-        StoreOptions storeOptions;
-
+    static final class Promote extends ChampionChange {
         @Parameters(index = "0", paramLabel = "VERSION", description = "Version number, e.g. 3 or 000003.")
         String version;
 
         @Option(names = "--reason", defaultValue = "promoted by hand", description = "Why, for the promotion history.")
         String reason;
 
+        private int v;
+
         @Override
-        public Integer call() throws Exception {
-            new OutputPaths(DriverHadoopConf.get()).store("--store", storeOptions.store);
-            ModelStore s = ModelStore.at(DriverHadoopConf.get(), storeOptions.store);
-            int v = ModelStore.parseVersion(version);
+        void check(ModelStore s) throws Exception {
+            v = ModelStore.parseVersion(version);
             s.load(v);
-            try (StoreLock lock = storeOptions.lock(s, "models promote").acquire()) {
-                ObjectNode p = s.promote(lock, v, "promote", reason);
-                System.out.println("champion is now " + ModelStore.name(v) + " (was " + p.path("previous").asText("none") + ")");
-            }
-            return ExitCode.OK.code();
+        }
+
+        @Override
+        String change(ModelStore s, StoreLock lock) throws Exception {
+            ObjectNode p = s.promote(lock, v, "promote", reason);
+            return "champion is now " + ModelStore.name(v) + " (was " + p.path("previous").asText("none") + ")";
         }
     }
 
     @Command(name = "rollback", mixinStandardHelpOptions = true, description = "Make the previous champion the champion again.")
-    static final class Rollback implements Callable<Integer> {
+    static final class Rollback extends ChampionChange {
+        @Option(names = "--reason", defaultValue = "rolled back by hand", description = "Why, for the promotion history.")
+        String reason;
+
+        @Override
+        String change(ModelStore s, StoreLock lock) throws Exception {
+            if (s.repairCurrent(lock)) {
+                // The rerun of an interrupted promote or rollback: completing it is this
+                // command's whole work (rolling back again would undo the change just made).
+                return "completed an interrupted change of champion: champion is now "
+                        + ModelStore.name(s.champion().orElseThrow()) + " (the last line of "
+                        + ModelStore.PROMOTIONS + "); run rollback again to go back further";
+            }
+            int previous = PromotionHistory.rollbackTarget(s.promotions()).orElseThrow(
+                    () -> BadInputException.about(s.root(), "has no previous champion to roll back to"));
+            ObjectNode p = s.promote(lock, previous, "rollback", reason);
+            return "champion is now " + ModelStore.name(previous) + " (was " + p.path("previous").asText() + ")";
+        }
+    }
+
+    /** promote and rollback: a change of champion, made under the store's lock and recorded in its promotions. */
+    abstract static class ChampionChange implements Callable<Integer> {
         @Mixin
         StoreOptions storeOptions;
 
-        @Option(names = "--reason", defaultValue = "rolled back by hand", description = "Why, for the promotion history.")
-        String reason;
+        /** What can be checked before the lock is taken (a bad version is exit 2 even while the store is locked). */
+        void check(ModelStore s) throws Exception {
+        }
+
+        /** Makes the change and returns the line that says what it did. */
+        abstract String change(ModelStore s, StoreLock lock) throws Exception;
 
         @Override
         public Integer call() throws Exception {
             new OutputPaths(DriverHadoopConf.get()).store("--store", storeOptions.store);
             ModelStore s = ModelStore.at(DriverHadoopConf.get(), storeOptions.store);
-            try (StoreLock lock = storeOptions.lock(s, "models rollback").acquire()) {
-                if (s.repairCurrent(lock)) {
-                    // The rerun of an interrupted promote or rollback: completing it is this
-                    // command's whole work (rolling back again would undo the change just made).
-                    System.out.println("completed an interrupted change of champion: champion is now "
-                            + ModelStore.name(s.champion().orElseThrow()) + " (the last line of "
-                            + ModelStore.PROMOTIONS + "); run rollback again to go back further");
-                    return ExitCode.OK.code();
-                }
-                int previous = PromotionHistory.rollbackTarget(s.promotions()).orElseThrow(
-                        () -> BadInputException.about(s.root(), "has no previous champion to roll back to"));
-                ObjectNode p = s.promote(lock, previous, "rollback", reason);
-                System.out.println("champion is now " + ModelStore.name(previous) + " (was " + p.path("previous").asText() + ")");
+            check(s);
+            String name = getClass().getAnnotation(Command.class).name();
+            try (StoreLock lock = storeOptions.lock(s, "models " + name).acquire()) {
+                System.out.println(change(s, lock));
             }
             return ExitCode.OK.code();
         }

@@ -7,6 +7,7 @@ import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import shallownet.fetch.DataLocation;
 import shallownet.run.OutputPaths;
 import shallownet.idx.DataDirectory;
 import shallownet.idx.LabeledIdxFiles;
@@ -105,7 +106,7 @@ final class RetrainCommand implements Callable<Integer> {
         outputs.store("--store", storeOptions.store);
         outputs.file("--report", output.report, "run.html");
         outputs.file("--metrics-out", metricsOut, "metrics.jsonl");
-        String dataDir = DataLocation.resolve(data, common.quiet);
+        String dataDir = DataLocation.resolve(DriverHadoopConf.get(), data, common.quiet, SettingFlags::flag);
         LabeledIdxFiles trainFiles = DataDirectory.train(hadoop, dataDir, recipe.classes);
         LabeledIdxFiles testFiles = DataDirectory.test(hadoop, dataDir, recipe.classes);
         DataDirectory.checkSameImageSize(trainFiles, testFiles);

@@ -16,7 +16,7 @@ final class SettingFlags {
             Map.entry("partitions", "--partitions"), Map.entry("maxTestErrorPct", "--max-test-error"),
             Map.entry("maxRegressionPct", "--max-regression"), Map.entry("progress", "--progress"),
             Map.entry("maxLossFactor", "--max-loss-factor"), Map.entry("runId", "--run-id"), Map.entry("fromScratch", "--from-scratch"),
-            Map.entry("forceNewRun", "--force-new-run"), Map.entry("images", "--images"),
+            Map.entry("forceNewRun", "--force-new-run"), Map.entry("images", "--images"), Map.entry("data", "--data"),
             Map.entry("modelOut", "--model-out"), Map.entry("overwrite", "--overwrite"), Map.entry("mirror", "--mirror"),
             Map.entry("driverMemory", "--driver-memory"), Map.entry("executorMemory", "--executor-memory"));
 

@@ -16,7 +16,6 @@ import shallownet.report.DigitImage;
 import shallownet.BadInputException;
 import shallownet.data.BlockReader;
 import shallownet.data.SampleBlock;
-import shallownet.idx.DataDirectory;
 import shallownet.idx.LabeledIdxFiles;
 import shallownet.net.Labels;
 
@@ -28,8 +27,8 @@ final class ShowCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--data", description = "Data directory (default: data/mnist beside submit.sh; run './submit.sh fetch' first).")
-    String data;
+    @Mixin
+    DataOptions.WithClasses data;
 
     @Option(names = "--index", defaultValue = "42", description = "Sample index (default: ${DEFAULT-VALUE}, as in the notebook).")
     int index;
@@ -40,19 +39,14 @@ final class ShowCommand implements Callable<Integer> {
     @Option(names = "--png", description = "Also write the digit, enlarged, with its label, as a PNG.")
     String png;
 
-    @Option(names = "--classes", defaultValue = "10", description = "Number of classes (default: ${DEFAULT-VALUE}).")
-    int classes;
-
     @Override
     public Integer call() throws Exception {
         Configuration conf = DriverHadoopConf.get();
-        new OutputPaths(conf).input("--data", DataLocation.orDefault(data)).file("--png", png, "digit.png");
-        String dir = DataLocation.existing(data);
-        LabeledIdxFiles files = switch (set) {
-            case "train" -> DataDirectory.train(conf, dir, classes);
-            case "test" -> DataDirectory.test(conf, dir, classes);
-            default -> throw new IllegalArgumentException("--set must be train or test, got " + set);
-        };
+        new OutputPaths(conf).input("--data", data.orDefault()).file("--png", png, "digit.png");
+        if (!set.equals("train") && !set.equals("test")) {
+            throw new IllegalArgumentException("--set must be train or test, got " + set);
+        }
+        LabeledIdxFiles files = data.files(conf, set.equals("train"));
         if (index < 0 || index >= files.count()) {
             throw BadInputException.about(files.imagesPath(), "--index " + index + " is out of range 0.." + (files.count() - 1));
         }
@@ -68,7 +62,7 @@ final class ShowCommand implements Callable<Integer> {
             System.out.println(line.toString().stripTrailing());
         }
         System.out.println(set + " image " + index + ": label " + label);
-        System.out.println("one-hot code " + Arrays.toString(Labels.toOneHot(new byte[] {(byte) label}, classes)));
+        System.out.println("one-hot code " + Arrays.toString(Labels.toOneHot(new byte[] {(byte) label}, data.classes)));
         if (png != null) {
             AtomicFile.write(conf, png, DigitImage.png(render(b.pixels(), files.rows(), files.cols(),
                     set + " #" + index + "  label " + label)));

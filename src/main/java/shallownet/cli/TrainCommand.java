@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import shallownet.fetch.DataLocation;
 import shallownet.model.ModelClaim;
 import shallownet.model.ModelFiles;
 import shallownet.report.PhaseTimes;
@@ -83,7 +84,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private void trainAndSave(String out) throws Exception {
-        String dataDir = DataLocation.resolve(data, common.quiet);
+        String dataDir = DataLocation.resolve(DriverHadoopConf.get(), data, common.quiet, SettingFlags::flag);
         long started = System.nanoTime();
         PhaseTimes phases = new PhaseTimes();
         if (!common.quiet) {

@@ -25,25 +25,13 @@ import shallownet.net.NetworkKernel;
  * The predict command's work: a model's labels (and, if asked, every class's probability) for an
  * IDX image file, CSV {@code index,label[,p0..]}, or for PNG or JPEG images prepared as MNIST's
  * digits were, CSV {@code index,file,label[,p0..]}. Images are read and predicted a block at a
- * time, so memory stays bounded whatever their count.
+ * time, so memory stays bounded whatever their count. {@code m} is the model, loaded from
+ * {@code model} (named in messages).
  */
-public final class Predictions {
+public record Predictions(Configuration conf, SavedModel m, String model, boolean probabilities) {
 
     /** Pixels read per block: bounded memory whatever the image count (4 MB, a multiple of the kernel's chunk at 28x28). */
     public static final int BLOCK_BYTES = 4 << 20;
-
-    private final Configuration conf;
-    private final SavedModel m;
-    private final String model;
-    private final boolean probabilities;
-
-    /** Predictions of model {@code m} (loaded from {@code model}, named in messages); with each class's probability if asked. */
-    public Predictions(Configuration conf, SavedModel m, String model, boolean probabilities) {
-        this.conf = conf;
-        this.m = m;
-        this.model = model;
-        this.probabilities = probabilities;
-    }
 
     /**
      * Writes the predictions of {@code images} (an IDX image file, a PNG or JPEG image, or a

@@ -8,19 +8,7 @@ import shallownet.net.NetworkShape;
  * The single-process reference: the whole training and test sets as one block each, in this
  * JVM, through the same kernel and the same {@link Trainer} loop as the Spark job.
  */
-public final class LocalBackend implements TrainingBackend {
-
-    private final NetworkShape shape;
-    private final SampleBlock train;
-    private final SampleBlock test;
-    private final int classes;
-
-    public LocalBackend(NetworkShape shape, SampleBlock train, SampleBlock test) {
-        this.shape = shape;
-        this.train = train;
-        this.test = test;
-        this.classes = shape.outputs();
-    }
+public record LocalBackend(NetworkShape shape, SampleBlock train, SampleBlock test) implements TrainingBackend {
 
     @Override
     public int trainCount() {
@@ -35,11 +23,11 @@ public final class LocalBackend implements TrainingBackend {
 
     @Override
     public SplitSums evaluateTrain(float[] params, int[] validation, String description) {
-        return SplitSums.empty(classes, validation).add(train, shape, params);
+        return SplitSums.empty(shape.outputs(), validation).add(train, shape, params);
     }
 
     @Override
     public EvalSums evaluateTest(float[] params, String description) {
-        return SplitSums.all(classes).add(test, shape, params).train();
+        return SplitSums.all(shape.outputs()).add(test, shape, params).train();
     }
 }

@@ -103,24 +103,26 @@ public record TrainingConfig(int hidden, int batchSize, double learningRate, int
                 false, 1, DEFAULT_CLASSES);
     }
 
+    /** This recipe with the settings that the withers change. */
+    private TrainingConfig with(int e, boolean f, int every, Optimizer o) {
+        return new TrainingConfig(hidden, batchSize, learningRate, e, seed, f, every, classes, o, validationFraction,
+                patience);
+    }
+
     public TrainingConfig withEpochs(int e) {
-        return new TrainingConfig(hidden, batchSize, learningRate, e, seed, fullBatch, evalEvery, classes, optimizer,
-                validationFraction, patience);
+        return with(e, fullBatch, evalEvery, optimizer);
     }
 
     public TrainingConfig withFullBatch(boolean f) {
-        return new TrainingConfig(hidden, batchSize, learningRate, epochs, seed, f, evalEvery, classes, optimizer,
-                validationFraction, patience);
+        return with(epochs, f, evalEvery, optimizer);
     }
 
     public TrainingConfig withEvalEvery(int e) {
-        return new TrainingConfig(hidden, batchSize, learningRate, epochs, seed, fullBatch, e, classes, optimizer,
-                validationFraction, patience);
+        return with(epochs, fullBatch, e, optimizer);
     }
 
     public TrainingConfig withOptimizer(Optimizer o) {
-        return new TrainingConfig(hidden, batchSize, learningRate, epochs, seed, fullBatch, evalEvery, classes, o,
-                validationFraction, patience);
+        return with(epochs, fullBatch, evalEvery, o);
     }
 
     public TrainingConfig withValidation(double fraction, int patienceEpochs) {

