@@ -60,11 +60,6 @@ public final class SettingWords implements Serializable {
         return new SettingWords(p);
     }
 
-    /** The settings named, by the core's names, in order. */
-    public List<String> settings() {
-        return pieces.stream().filter(Setting.class::isInstance).map(s -> ((Setting) s).name()).toList();
-    }
-
     /**
      * The naming rule: the lower-case words of a core name ({@code driverMemory} gives
      * {@code driver}, {@code memory}), which whoever offers the setting joins in its own way: the
