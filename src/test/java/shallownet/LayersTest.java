@@ -83,7 +83,7 @@ class LayersTest {
 
     /** The source without comments (they may name any class). */
     static String code(String source) {
-        return source.replaceAll("(?s)/\\*.*?\\*/", "").replaceAll("//[^\\n]*", "");
+        return JavaSources.parse(source).code();
     }
 
     // ------------------------------------------------------------------ the words and exits of the command line

@@ -3,77 +3,57 @@ package shallownet.testutil;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Java source read as code: comments apart from code, string literals as the compiler sees them. */
+/** Java source read as the compiler does: comments apart from code, each string literal or text block whole. */
 public final class JavaSources {
 
-    /** A string literal (or text block) of a source, with the line it starts on; escapes left as written. */
+    /** A string literal or text block, escapes as written, with the line it starts on. */
     public record Literal(int line, String text) {
     }
 
-    /**
-     * A source split into its code without comments ({@code code}), the same with every string
-     * literal emptied ({@code bare}), and its string literals.
-     */
+    /** The code without comments, the same with every string emptied ({@code bare}), and the strings. */
     public record Parsed(String code, String bare, List<Literal> literals) {
     }
 
     private JavaSources() {
     }
 
-    public static Parsed parse(String source) {
+    public static Parsed parse(String src) {
         StringBuilder code = new StringBuilder();
         StringBuilder bare = new StringBuilder();
         List<Literal> literals = new ArrayList<>();
         int line = 1;
-        int i = 0;
-        int n = source.length();
-        while (i < n) {
-            char c = source.charAt(i);
-            if (c == '/' && i + 1 < n && source.charAt(i + 1) == '/') {
-                while (i < n && source.charAt(i) != '\n') {
-                    i++;
-                }
-            } else if (c == '/' && i + 1 < n && source.charAt(i + 1) == '*') {
-                int end = source.indexOf("*/", i + 2);
-                end = end < 0 ? n : end + 2;
-                for (int k = i; k < end; k++) {
-                    if (source.charAt(k) == '\n') {
-                        line++;
-                        code.append('\n');
-                        bare.append('\n');
-                    }
-                }
-                code.append(' ');
-                bare.append(' ');
-                i = end;
+        int n = src.length();
+        for (int i = 0, end; i < n; i = end) {
+            char c = src.charAt(i);
+            if (src.startsWith("//", i) || src.startsWith("/*", i)) {
+                end = c == '/' && src.charAt(i + 1) == '/' ? src.indexOf('\n', i) : src.indexOf("*/", i + 2);
+                end = end < 0 ? n : src.charAt(i + 1) == '*' ? end + 2 : end;
+                String kept = " " + "\n".repeat(lines(src, i, end));
+                code.append(kept);
+                bare.append(kept);
             } else if (c == '"' || c == '\'') {
-                boolean block = c == '"' && source.startsWith("\"\"\"", i);
-                String close = block ? "\"\"\"" : String.valueOf(c);
-                int start = i + close.length();
-                int k = start;
-                while (k < n && !source.startsWith(close, k)) {
-                    k += source.charAt(k) == '\\' ? 2 : 1;
+                String quote = src.startsWith("\"\"\"", i) ? "\"\"\"" : String.valueOf(c);
+                int k = i + quote.length();
+                while (k < n && !src.startsWith(quote, k)) {
+                    k += src.charAt(k) == '\\' ? 2 : 1;
                 }
-                String text = source.substring(start, Math.min(k, n));
+                end = Math.min(k + quote.length(), n);
                 if (c == '"') {
-                    literals.add(new Literal(line, text));
+                    literals.add(new Literal(line, src.substring(i + quote.length(), Math.min(k, n))));
                 }
-                int end = Math.min(k + close.length(), n);
-                String whole = source.substring(i, end);
-                code.append(whole);
-                int lines = (int) whole.chars().filter(ch -> ch == '\n').count();
-                bare.append(c == '"' ? "\"\"" + "\n".repeat(lines) : whole);
-                line += lines;
-                i = end;
+                code.append(src, i, end);
+                bare.append(c == '"' ? "\"\"" + "\n".repeat(lines(src, i, end)) : src.substring(i, end));
             } else {
-                if (c == '\n') {
-                    line++;
-                }
+                end = i + 1;
                 code.append(c);
                 bare.append(c);
-                i++;
             }
+            line += lines(src, i, end);
         }
         return new Parsed(code.toString(), bare.toString(), literals);
+    }
+
+    private static int lines(String s, int from, int to) {
+        return (int) s.substring(from, to).chars().filter(ch -> ch == '\n').count();
     }
 }
