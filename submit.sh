@@ -141,7 +141,7 @@ case "$master" in
 esac
 spark_classpath="$(spark_classpath)"   # also the jars of a SPARK_HOME without bin/
 
-# Local mode: the driver holds the cached data, so size it for --data (shallownet.data.DriverSizing
+# Local mode: the driver holds the cached data, so size it for --data (shallownet.cli.DriverSizingMain
 # reads the IDX headers and prints the setting) unless the user set it. The shipped
 # conf/spark-defaults.conf value is a default that sizing may raise, never lower.
 if [[ "$master" == local* && -z "$driver_memory" && -n "$data_dir" && -z "${SHALLOWNET_CONF:-}" \
@@ -149,10 +149,10 @@ if [[ "$master" == local* && -z "$driver_memory" && -n "$data_dir" && -z "${SHAL
   shipped="$(sed -n 's/^spark\.driver\.memory[[:space:]]\{1,\}//p' "$CONF/spark-defaults.conf" | tail -n 1)"
   rc=0
   sized="$("$JAVA" -Dlog4j2.configurationFile="file:$CONF/log4j2.properties" -cp "$JAR:$spark_classpath" \
-    shallownet.data.DriverSizing "$data_dir" "${shipped:-2g}" ${allow_spill:+"$allow_spill"})" || rc=$?
+    shallownet.cli.DriverSizingMain "$data_dir" "${shipped:-2g}" ${allow_spill:+"$allow_spill"})" || rc=$?
   case "$rc" in
     0) driver_memory="$sized" ;;
-    2) exit 2 ;;   # DriverSizing said why
+    2) exit 2 ;;   # DriverSizingMain said why
     *) ;;          # data not readable here: the command reports it
   esac
 fi

@@ -29,11 +29,6 @@ public class InvalidSettingException extends IllegalArgumentException {
         this.words = words;
     }
 
-    /** The settings the message names, in the core's words. */
-    public List<String> settings() {
-        return words.settings();
-    }
-
     /** The message with each setting named by {@code name} (e.g. the command line's flag). */
     public String message(UnaryOperator<String> name) {
         return words.render(name);

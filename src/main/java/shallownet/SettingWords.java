@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * A message that names settings by the core's names ({@code learningRate}, {@code runId},
- * {@code driverMemory}), rendered in the words of whoever offers them: the command line with its
+ * A message that names settings by the core's names, one camelCase name per setting
+ * ({@code learningRate}, {@code runId}, {@code driverMemory}), rendered in the words of whoever offers them: the command line with its
  * flags, Spark ML with its params or Spark's configuration keys. Text and settings are kept apart,
  * so a value in the text (a path, a run id) is never taken for a setting.
  */
@@ -60,9 +60,13 @@ public final class SettingWords implements Serializable {
         return new SettingWords(p);
     }
 
-    /** The settings named, by the core's names, in order. */
-    public List<String> settings() {
-        return pieces.stream().filter(Setting.class::isInstance).map(s -> ((Setting) s).name()).toList();
+    /**
+     * The naming rule: the lower-case words of a core name ({@code driverMemory} gives
+     * {@code driver}, {@code memory}), which whoever offers the setting joins in its own way: the
+     * command line's flag {@code --driver-memory}, Spark's key {@code spark.driver.memory}.
+     */
+    public static List<String> words(String name) {
+        return List.of(name.replaceAll("([a-z0-9])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT).split(" "));
     }
 
     /** The message with each setting named by {@code name} (e.g. the command line's flag). */

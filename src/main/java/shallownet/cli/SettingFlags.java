@@ -2,30 +2,26 @@ package shallownet.cli;
 
 import java.util.Map;
 import shallownet.InvalidSettingException;
+import shallownet.SettingWords;
 
-/** The command line's words for the core's settings: which flag sets each. */
+/**
+ * The command line's words for the core's settings: the flag of a setting is {@code --} and its
+ * core name in kebab case ({@code batchSize}: {@code --batch-size}, {@code driverMemory}:
+ * spark-submit's {@code --driver-memory}), except for the few flags below.
+ */
 final class SettingFlags {
 
-    private static final Map<String, String> FLAGS = Map.ofEntries(
-            Map.entry("hidden", "--hidden"), Map.entry("batchSize", "--batch-size"), Map.entry("learningRate", "--lr"),
-            Map.entry("epochs", "--epochs"), Map.entry("evalEvery", "--eval-every"), Map.entry("classes", "--classes"),
-            Map.entry("validationFraction", "--validation-fraction"), Map.entry("patience", "--patience"),
-            Map.entry("momentum", "--momentum"), Map.entry("nesterov", "--nesterov"), Map.entry("decay", "--lr-decay"),
-            Map.entry("stepEpochs", "--lr-step-epochs"), Map.entry("weightDecay", "--weight-decay"),
-            Map.entry("schedule", "--lr-schedule"), Map.entry("preset", "--preset"),
-            Map.entry("partitions", "--partitions"), Map.entry("maxTestErrorPct", "--max-test-error"),
-            Map.entry("maxRegressionPct", "--max-regression"), Map.entry("progress", "--progress"),
-            Map.entry("maxLossFactor", "--max-loss-factor"), Map.entry("runId", "--run-id"), Map.entry("fromScratch", "--from-scratch"),
-            Map.entry("forceNewRun", "--force-new-run"), Map.entry("images", "--images"), Map.entry("data", "--data"),
-            Map.entry("modelOut", "--model-out"), Map.entry("overwrite", "--overwrite"), Map.entry("mirror", "--mirror"),
-            Map.entry("driverMemory", "--driver-memory"), Map.entry("executorMemory", "--executor-memory"));
+    /** Flags that are not the core name in kebab case: the learning rate's family and the gate's limits. */
+    static final Map<String, String> EXCEPTIONS = Map.of("learningRate", "--lr", "decay", "--lr-decay",
+            "stepEpochs", "--lr-step-epochs", "schedule", "--lr-schedule", "maxTestErrorPct", "--max-test-error",
+            "maxRegressionPct", "--max-regression");
 
     private SettingFlags() {
     }
 
-    /** The flag of a core setting (the setting's own name if no flag sets it). */
+    /** The flag of a core setting. */
     static String flag(String setting) {
-        return FLAGS.getOrDefault(setting, setting);
+        return EXCEPTIONS.getOrDefault(setting, "--" + String.join("-", SettingWords.words(setting)));
     }
 
     /** The failure's message with flags for the core's names. */

@@ -9,7 +9,7 @@ import shallownet.idx.IdxFile;
 
 /**
  * How much JVM heap holds a data set in Spark's storage memory, and the driver heap that
- * {@code submit.sh} picks in local mode. Spark's unified memory manager gives storage
+ * {@code submit.sh} picks in local mode (through {@code cli.DriverSizingMain}). Spark's unified memory manager gives storage
  * {@code (heap - 300 MiB) * spark.memory.fraction (0.6)}; while a task caches a partition it
  * reserves up to 1.5x the partition's size (unroll memory grows by that factor), so with one
  * partition per core unrolling at once the set needs about 1.5x its size: with 2 GB the 1.2 million
@@ -77,25 +77,8 @@ public final class DriverSizing {
         return bytes;
     }
 
-    /** The decision for a data set: the heap to use, or a refusal. */
+    /** The decision for a data set: the heap to use, or a refusal (the command line words it). */
     public record Choice(long dataBytes, long needed, long defaultHeap, long maxHeap, long heap, boolean refused) {
-
-        /** The line submit.sh prints. */
-        public String message(String dir) {
-            String sizes = String.format(Locale.ROOT, "the data (%s uncompressed) needs a driver heap of %s to stay "
-                    + "in memory", mb(dataBytes), setting(needed));
-            if (refused) {
-                return "error: " + dir + ": " + sizes + ", more than this machine allows (" + setting(maxHeap)
-                        + ", 3/4 of its physical memory); train on a cluster, or pass --allow-spill to train "
-                        + "with part of it on local disk (slower)";
-            }
-            if (heap < needed) {
-                return "submit.sh: " + sizes + "; --allow-spill: using --driver-memory " + setting(heap)
-                        + " (3/4 of physical memory), the rest goes to local disk";
-            }
-            return "submit.sh: " + sizes + "; using --driver-memory " + setting(heap) + " (default "
-                    + setting(defaultHeap) + "; an explicit --driver-memory wins)";
-        }
     }
 
     /**
@@ -115,41 +98,14 @@ public final class DriverSizing {
     }
 
     /** 3/4 of this machine's physical memory. */
-    static long maxLocalHeap() {
+    public static long maxLocalHeap() {
         long physical = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getTotalMemorySize();
         return (long) (physical * PHYSICAL_SHARE);
     }
 
-    static String mb(long bytes) {
+    /** Bytes as decimal megabytes, {@code 950 MB}. */
+    public static String mb(long bytes) {
         return String.format(Locale.ROOT, "%.0f MB", bytes / 1e6);
-    }
-
-    /**
-     * {@code DriverSizing DATA_DIR DEFAULT_SETTING [--allow-spill]}, for submit.sh in local mode:
-     * prints the setting to use on stdout and, when it differs from the default or refuses, one line
-     * on stderr; exit 2 to refuse, 3 when the data cannot be sized (submit.sh keeps the default and the
-     * command reports the problem with the files itself).
-     */
-    public static void main(String[] args) {
-        String dir = args[0];
-        long defaultHeap = parse(args[1]);
-        boolean allowSpill = args.length > 2 && args[2].equals("--allow-spill");
-        long bytes;
-        try {
-            bytes = dataBytes(new Configuration(), dir);
-        } catch (Exception e) {
-            System.exit(3);
-            return;
-        }
-        Choice c = choose(bytes, defaultHeap, maxLocalHeap(), allowSpill);
-        if (c.refused()) {
-            System.err.println(c.message(dir));
-            System.exit(2);
-        }
-        if (c.heap() != defaultHeap) {
-            System.err.println(c.message(dir));
-        }
-        System.out.println(setting(c.heap()));
     }
 }

@@ -353,12 +353,13 @@ public final class ShallowNetClassifier
         }
     }
 
-    /** Spark's configuration keys for the core's memory settings. */
-    private static final java.util.Map<String, String> SPARK_KEYS = java.util.Map.of(
-            "driverMemory", "spark.driver.memory", "executorMemory", "spark.executor.memory");
+    /** Spark's configuration key of a core setting: {@code driverMemory} is {@code spark.driver.memory}. */
+    static String sparkKey(String setting) {
+        return "spark." + String.join(".", shallownet.SettingWords.words(setting));
+    }
 
-    /** The params of settings whose core name differs. */
-    private static final java.util.Map<String, String> PARAM_NAMES = java.util.Map.of("hidden", "hiddenSize",
+    /** The params whose name is not the core's: the core's names where they differ; any other is the param's. */
+    static final java.util.Map<String, String> PARAM_NAMES = java.util.Map.of("hidden", "hiddenSize",
             "decay", "lrDecay", "stepEpochs", "lrStepEpochs", "schedule", "lrSchedule");
 
     @Override
@@ -383,7 +384,7 @@ public final class ShallowNetClassifier
                     Runtime.getRuntime().maxMemory()), "hiddenSize " + config.hidden());
         } catch (BadInputException e) {
             // The memory the estimate names, as a Spark ML user sets it: Spark's configuration keys.
-            throw new BadInputException(e.message(s -> SPARK_KEYS.getOrDefault(s, s)), e);
+            throw new BadInputException(e.message(ShallowNetClassifier::sparkKey), e);
         }
         FeatureBlocks.MinMax scaling = "minMax".equals(getFeatureScaling()) ? FeatureBlocks.MinMax.of(rows, inputs) : null;
         FeatureBlocks.Cached blocks = cacheRefusingNonFinite(rows, inputs, classes, scaling);

@@ -182,14 +182,18 @@ class ResourceMisuseTest {
     void predictWithAHiddenSizeWrittenAsAStringIsRefused() throws IOException {
         Path m = modelWith(meta -> arch(meta).put("hidden", "8"));
         Path out = outDirWithOldCsv();
-        misuse(ExitCode.BAD_INPUT.code(), List.of(m.resolve("model.json") + ": bad architecture: architecture.hidden is \"8\""),
+        misuse(ExitCode.BAD_INPUT.code(), List.of(m.resolve("model.json") + ": bad architecture: architecture.hidden is \"8\", "
+                + "expected an integer"),
                 List.of(m, out), "predict", "--model", m.toString(), "--images", data.testImages().toString(), "--out",
                 out.resolve("predictions.csv").toString());
     }
 
     @Test
     void predictWithAParameterCountThatWrapsAnIntIsRefusedThoughSizeAndDigestMatch() throws IOException {
+        // 4,295,229,445 parameters wrap to 196,613 in int arithmetic, so a crafted weights.bin of that
+        // size with its right SHA-256 used to pass every check.
         int wrapped = (int) NetworkShape.parameterCount(65536, 65537, 2);
+        assertTrue(wrapped > 0 && wrapped < 1_000_000, "the crafted case wraps to a small positive count: " + wrapped);
         byte[] weights = new byte[4 * wrapped];
         Path m = modelWith(meta -> {
             arch(meta).put("inputs", 65536).put("hidden", 65537).put("outputs", 2);

@@ -185,6 +185,17 @@ class ShallowNetClassifierTest {
     }
 
     @Test
+    void theCoreNamesOfTheSettingsItTakesAreItsParamsOrSparksKeys() {
+        // What trainingConfig and the divergence guard take from the params, by the core's names.
+        ShallowNetClassifier c = new ShallowNetClassifier();
+        for (String core : List.of("hidden", "batchSize", "learningRate", "epochs", "momentum", "nesterov", "decay",
+                "stepEpochs", "weightDecay", "schedule", "maxLossFactor")) {
+            assertTrue(c.hasParam(ShallowNetClassifier.PARAM_NAMES.getOrDefault(core, core)), core);
+        }
+        assertEquals("spark.executor.memory", ShallowNetClassifier.sparkKey("executorMemory"));
+    }
+
+    @Test
     void paramsHaveTheSeedRecipeAsDefaultsAndSettersChangeThem() {
         ShallowNetClassifier clf = new ShallowNetClassifier();
         assertEquals(64, clf.getHiddenSize());
