@@ -105,23 +105,9 @@ public final class Main {
         return null;
     }
 
-    /** Levenshtein distance: how far a mistyped key is from a known one. */
+    /** How far a mistyped key is from a known one (edits). */
     private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                cur[j] = Math.min(Math.min(cur[j - 1], prev[j]) + 1, prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+        return org.apache.commons.text.similarity.LevenshteinDistance.getDefaultInstance().apply(a, b);
     }
 
     private static void collectKeys(CommandLine cl, java.util.Set<String> keys) {
