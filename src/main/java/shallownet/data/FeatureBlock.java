@@ -8,15 +8,24 @@ import shallownet.net.NetworkKernel;
  * sample): {@code count} samples of {@code featuresPerSample} floats in one array and their labels
  * (class indices below 256) in another. The inputs reach the network as they are, unscaled.
  */
-public final class FeatureBlock implements LabeledBlock {
+public final class FeatureBlock extends LabeledRange {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
-    private final int firstIndex;
-    private final int count;
-    private final int featuresPerSample;
     private final float[] features;
-    private final byte[] labels;
+
+    public FeatureBlock(int firstIndex, int featuresPerSample, float[] features, byte[] labels) {
+        super(firstIndex, featuresPerSample, features.length, labels, "features");
+        if (featuresPerSample < 1) {
+            throw new IllegalArgumentException(features.length + " features for " + labels.length
+                    + " labels of " + featuresPerSample + " features");
+        }
+        this.features = features;
+    }
+
+    public float[] features() {
+        return features;
+    }
 
     /** The sum of the squares of this block's features (their root mean square tells their scale). */
     public double sumOfSquares() {
@@ -36,54 +45,18 @@ public final class FeatureBlock implements LabeledBlock {
         return m;
     }
 
-    public FeatureBlock(int firstIndex, int featuresPerSample, float[] features, byte[] labels) {
-        if (featuresPerSample < 1 || features.length != labels.length * featuresPerSample) {
-            throw new IllegalArgumentException(features.length + " features for " + labels.length
-                    + " labels of " + featuresPerSample + " features");
-        }
-        this.firstIndex = firstIndex;
-        this.count = labels.length;
-        this.featuresPerSample = featuresPerSample;
-        this.features = features;
-        this.labels = labels;
-    }
-
-    @Override
-    public int firstIndex() {
-        return firstIndex;
-    }
-
-    @Override
-    public int count() {
-        return count;
-    }
-
-    @Override
-    public int inputsPerSample() {
-        return featuresPerSample;
-    }
-
-    public float[] features() {
-        return features;
-    }
-
-    @Override
-    public int label(int local) {
-        return labels[local] & 0xff;
-    }
-
     @Override
     public void kernelGradient(NetworkKernel kernel, float[] params, int[] local, int n, float[] grad, EvalSums sums) {
         kernel.addGradient(params, features, labels, local, 0, n, grad, sums);
     }
 
     @Override
-    public void kernelEvaluate(NetworkKernel kernel, float[] params, int[] local, int n, EvalSums sums) {
-        kernel.evaluate(params, features, labels, local, 0, n, sums);
+    public long dataBytes() {
+        return 4L * features.length + labels.length;
     }
 
     @Override
-    public long dataBytes() {
-        return 4L * features.length + labels.length;
+    public void kernelEvaluate(NetworkKernel kernel, float[] params, int[] local, int n, EvalSums sums) {
+        kernel.evaluate(params, features, labels, local, 0, n, sums);
     }
 }

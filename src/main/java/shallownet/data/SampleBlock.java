@@ -8,58 +8,23 @@ import shallownet.net.NetworkKernel;
  * {@code pixelsPerSample} raw {@code uint8} pixels in one array, and their labels in another.
  * One object per chunk of samples, never one per image; scaling happens in the kernel.
  */
-public final class SampleBlock implements LabeledBlock {
+public final class SampleBlock extends LabeledRange {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
-    private final int firstIndex;
-    private final int count;
-    private final int pixelsPerSample;
     private final byte[] pixels;
-    private final byte[] labels;
 
     public SampleBlock(int firstIndex, int pixelsPerSample, byte[] pixels, byte[] labels) {
-        if (pixels.length != labels.length * pixelsPerSample) {
-            throw new IllegalArgumentException(pixels.length + " pixels for " + labels.length
-                    + " labels of " + pixelsPerSample + " pixels");
-        }
-        this.firstIndex = firstIndex;
-        this.count = labels.length;
-        this.pixelsPerSample = pixelsPerSample;
+        super(firstIndex, pixelsPerSample, pixels.length, labels, "pixels");
         this.pixels = pixels;
-        this.labels = labels;
-    }
-
-    @Override
-    public int firstIndex() {
-        return firstIndex;
-    }
-
-    @Override
-    public int count() {
-        return count;
     }
 
     public int pixelsPerSample() {
-        return pixelsPerSample;
-    }
-
-    @Override
-    public int inputsPerSample() {
-        return pixelsPerSample;
+        return inputsPerSample();
     }
 
     public byte[] pixels() {
         return pixels;
-    }
-
-    public byte[] labels() {
-        return labels;
-    }
-
-    @Override
-    public int label(int local) {
-        return labels[local] & 0xff;
     }
 
     @Override
