@@ -32,6 +32,14 @@ public final class NetworkKernel {
     /** Pure-Java BLAS (no native code): the Vector API kernels when jdk.incubator.vector is present. */
     private static final BLAS BLAS_IMPL = javaBlas();
 
+    /**
+     * Whether the first layer's weight gradient goes through {@link SgemmNT} (VectorBLAS's bits
+     * without its fixed 0.45 ms or so per call, see there): only when the BLAS in use is VectorBLAS
+     * of netlib-java 3.2.0, the version whose order of operations SgemmNT reproduces. Any other
+     * BLAS or version gets the sgemm call as before, and so its own bits.
+     */
+    private static final boolean OWN_WEIGHT_GRADIENT = ownWeightGradient();
+
     private static final ThreadLocal<NetworkKernel> PER_THREAD = new ThreadLocal<>();
 
     private final NetworkShape shape;
@@ -45,8 +53,21 @@ public final class NetworkKernel {
     private final float[] delta1;
     private final int[] predicted = new int[CHUNK];
     private int[] selection = new int[CHUNK];
+    /** Whether this instance uses {@link SgemmNT} (false: the BLAS call, for comparison in tests). */
+    private final boolean ownWeightGradient;
+    private final float[] productScratch;
 
     public NetworkKernel(NetworkShape shape) {
+        this(shape, OWN_WEIGHT_GRADIENT);
+    }
+
+    /** A kernel that computes the first layer's weight gradient with SgemmNT, or by the BLAS call (false). */
+    NetworkKernel(NetworkShape shape, boolean ownWeightGradient) {
+        if (ownWeightGradient && !OWN_WEIGHT_GRADIENT) {
+            throw new IllegalStateException("SgemmNT is not in use with " + blasImplementation());
+        }
+        this.ownWeightGradient = ownWeightGradient;
+        this.productScratch = new float[ownWeightGradient ? SgemmNT.LANES : 0];
         this.shape = shape;
         this.ni = shape.inputs();
         this.nh = shape.hidden();
@@ -100,6 +121,37 @@ public final class NetworkKernel {
 
     public static String blasImplementation() {
         return BLAS_IMPL.getClass().getSimpleName();
+    }
+
+    /** Whether kernels use {@link SgemmNT} for the first layer's weight gradient (see OWN_WEIGHT_GRADIENT). */
+    static boolean ownWeightGradientInUse() {
+        return OWN_WEIGHT_GRADIENT;
+    }
+
+    private static boolean ownWeightGradient() {
+        if (!"dev.ludovic.netlib.blas.VectorBLAS".equals(BLAS_IMPL.getClass().getName())
+                || !"3.2.0".equals(netlibBlasVersion())) {
+            return false;
+        }
+        try {
+            return SgemmNT.LANES > 0;
+        } catch (LinkageError noVectorApi) {
+            return false;
+        }
+    }
+
+    /** The version of netlib-java's blas jar on the class path, from its Maven properties (null: unknown). */
+    static String netlibBlasVersion() {
+        try (java.io.InputStream in = BLAS.class.getResourceAsStream("/META-INF/maven/dev.ludovic.netlib/blas/pom.properties")) {
+            if (in == null) {
+                return null;
+            }
+            java.util.Properties p = new java.util.Properties();
+            p.load(in);
+            return p.getProperty("version");
+        } catch (java.io.IOException | RuntimeException unreadable) {
+            return null;
+        }
     }
 
     /**
@@ -279,7 +331,11 @@ public final class NetworkKernel {
             }
         }
         // dW1 (row-major nh x ni, i.e. column-major W1^T) += x delta1^T
-        BLAS_IMPL.sgemm("N", "T", ni, nh, n, 1f, x, 0, ni, delta1, 0, nh, 1f, grad, shape.w1Offset(), ni);
+        if (ownWeightGradient && SgemmNT.replicates(ni, nh, n)) {
+            SgemmNT.multiply(ni, nh, n, x, 0, ni, delta1, 0, nh, 1f, grad, shape.w1Offset(), ni, productScratch);
+        } else {
+            BLAS_IMPL.sgemm("N", "T", ni, nh, n, 1f, x, 0, ni, delta1, 0, nh, 1f, grad, shape.w1Offset(), ni);
+        }
         int b1 = shape.b1Offset();
         int b2 = shape.b2Offset();
         for (int s = 0; s < n; s++) {
