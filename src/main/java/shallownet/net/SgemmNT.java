@@ -5,16 +5,18 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@code C = A B^T + beta C} (sgemm "N", "T", alpha 1, beta 0 or 1; column-major), every element
- * rounded exactly as netlib-java 3.2.0's VectorBLAS rounds it on its blocked path (the one it
- * takes when {@code m n k >= 10^6}), without that path's fixed cost per call.
+ * rounded exactly as netlib-java 3.2.0's VectorBLAS rounds it, on its blocked path (the one it
+ * takes when {@code m n k >= 10^6}) without that path's fixed cost per call, and on its unblocked
+ * path (fewer multiply-adds: chunks of fewer than 20 samples) in vector code rather than scalar.
  *
  * <p>Why: the first layer's weight gradient (784 x 64 += X D1^T over a chunk) is one such call
  * per chunk, and a chunk never spans two cached blocks, so a data set whose partitions hold many
  * blocks makes many small calls (x20 MNIST: 37 blocks of about 54 of the step's samples per
  * partition at B=4000). VectorBLAS packs A, B and C into fresh arrays on each call and finishes
- * every element of C with a 16-lane reduction, whatever k: 0.6 ms a call at k=54 (11.2 us per
- * sample), 1.03 ms at k=256 (4.0 us). This class gives the same bits in 0.13 ms at k=54 (2.4 us per
- * sample) and 0.52 ms at k=256 (2.0 us), see {@code ProductBenchmark} and docs/benchmark.md.
+ * every element of C with a 16-lane reduction, whatever k: 0.49 ms a call at k=20, 0.58 ms at k=54
+ * (10.8 us a sample), 1.04 ms at k=256 (4.1 us). This class gives the same bits in 0.07, 0.11
+ * (2.1 us a sample) and 0.52 ms (2.0 us): {@code ProductBenchmark}, JMH, 2026-12-03, load average
+ * 1.9-2.8 on 2 cores; docs/benchmark.md.
  *
  * <p>The order of operations it reproduces, per element {@code (r, h)} of C and per block of
  * {@code kc = ceil(min(500, k) / 4) * 4} of the k index (Java8BLAS.sgemmK; a block's sum is added
@@ -29,6 +31,8 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>the other elements (Java11BLAS.sgebpTN's edges): one fma chain over the block from 0, then
  *       {@code sum + c}.
  * </ul>
+ * Below 10^6 multiply-adds every element is one fma chain over all of k (Java11BLAS.sgemmNT), see
+ * {@link #unblocked}.
  * Every operation here is lane-wise (a vector of rows, or of columns, each lane doing one element's
  * scalar operations in that order), so the vector width used here does not change any bit; only
  * {@code L} must be the library's, which it is (the same species). {@code SgemmNTTest} compares
@@ -52,7 +56,15 @@ final class SgemmNT {
      * tests {@code m * n * k < 1000000} in int), at least one vector of tiled rows and of columns.
      */
     static boolean replicates(int m, int n, int k) {
-        return m * n * k >= 1_000_000 && m - m % 3 >= LANES && n >= LANES;
+        if (blocked(m, n, k)) {
+            return m - m % 3 >= LANES && n >= LANES;
+        }
+        return m >= LANES;
+    }
+
+    /** Whether the library takes its blocked path (Java8BLAS.sgemmK tests {@code m * n * k < 1000000} in int). */
+    static boolean blocked(int m, int n, int k) {
+        return m * n * k >= 1_000_000;
     }
 
     /**
@@ -62,10 +74,14 @@ final class SgemmNT {
      */
     static void multiply(int m, int n, int k, float[] a, int offa, int lda, float[] b, int offb, int ldb,
                          float beta, float[] c, int offc, int ldc, float[] scratch) {
-        if (beta != 1f) {
-            if (beta != 0f) {
-                throw new IllegalArgumentException("beta " + beta + ": only 0 and 1");
-            }
+        if (beta != 1f && beta != 0f) {
+            throw new IllegalArgumentException("beta " + beta + ": only 0 and 1");
+        }
+        if (!blocked(m, n, k)) {
+            unblocked(m, n, k, a, offa, lda, b, offb, ldb, beta == 0f, c, offc, ldc, scratch);
+            return;
+        }
+        if (beta == 0f) {
             // The library's sgemmBeta: C set to 0 before the products are added.
             for (int h = 0; h < n; h++) {
                 java.util.Arrays.fill(c, offc + h * ldc, offc + h * ldc + m, 0f);
@@ -108,6 +124,61 @@ final class SgemmNT {
                             scratch);
                 }
             }
+        }
+    }
+
+    /**
+     * The library's unblocked path (Java11BLAS.sgemmNT, below 10^6 multiply-adds, so for chunks of
+     * fewer than 20 samples): per element one fma chain over all of k from 0, then
+     * {@code fma(1, sum, 1 * c)}, that is {@code sum + c} rounded once, or {@code 1 * sum} when beta
+     * is 0 (C not read). 35 us a call at k=1 in the library (its 3 x 3 tiles load and store all of
+     * C for one multiply-add each), about 3 us here.
+     */
+    private static void unblocked(int m, int n, int k, float[] a, int offa, int lda, float[] b, int offb, int ldb,
+                                  boolean overwrite, float[] c, int offc, int ldc, float[] scratch) {
+        final int lanes = LANES;
+        int h = 0;
+        for (; h + 4 <= n; h += 4) {
+            for (int r = 0; r < m; r += lanes) {
+                int r0 = Math.min(r, m - lanes);
+                FloatVector z = FloatVector.zero(S);
+                FloatVector s0 = z, s1 = z, s2 = z, s3 = z;
+                for (int s = 0; s < k; s++) {
+                    FloatVector x0 = FloatVector.fromArray(S, a, offa + r0 + s * lda);
+                    int bo = offb + h + s * ldb;
+                    s0 = x0.fma(FloatVector.broadcast(S, b[bo]), s0);
+                    s1 = x0.fma(FloatVector.broadcast(S, b[bo + 1]), s1);
+                    s2 = x0.fma(FloatVector.broadcast(S, b[bo + 2]), s2);
+                    s3 = x0.fma(FloatVector.broadcast(S, b[bo + 3]), s3);
+                }
+                int co = offc + r0 + h * ldc;
+                store(s0, r - r0, overwrite, c, co, scratch);
+                store(s1, r - r0, overwrite, c, co + ldc, scratch);
+                store(s2, r - r0, overwrite, c, co + 2 * ldc, scratch);
+                store(s3, r - r0, overwrite, c, co + 3 * ldc, scratch);
+            }
+        }
+        for (; h < n; h++) {
+            for (int r = 0; r < m; r += lanes) {
+                int r0 = Math.min(r, m - lanes);
+                FloatVector s0 = FloatVector.zero(S);
+                for (int s = 0; s < k; s++) {
+                    s0 = FloatVector.fromArray(S, a, offa + r0 + s * lda).fma(FloatVector.broadcast(S, b[offb + h + s * ldb]), s0);
+                }
+                store(s0, r - r0, overwrite, c, offc + r0 + h * ldc, scratch);
+            }
+        }
+    }
+
+    /** Lanes {@code first..L-1} of {@code sum} into the L elements of C at {@code co}: {@code sum} or {@code sum + c}. */
+    static void store(FloatVector sum, int first, boolean overwrite, float[] c, int co, float[] scratch) {
+        if (first == 0) {
+            (overwrite ? sum : sum.add(FloatVector.fromArray(S, c, co))).intoArray(c, co);
+            return;
+        }
+        sum.intoArray(scratch, 0);
+        for (int l = first; l < LANES; l++) {
+            c[co + l] = overwrite ? scratch[l] : scratch[l] + c[co + l];
         }
     }
 

@@ -18,8 +18,8 @@ import shallownet.net.WeightInit;
  * The floor one level below the step (issue 26): one thread's forward + backward pass over
  * {@code samples} samples given as one selection of one block, against the same samples spread
  * over {@code blocks} blocks (a call of the kernel per block, as a partition of x20 MNIST makes
- * at B=4000: 37 blocks of about 54 samples), with the first layer's weight gradient by SgemmNT
- * ({@code own}) or by VectorBLAS's sgemm ({@code library}); {@link ProductBenchmark} times that
+ * at B=4000: 37 blocks of about 54 samples, at B=100 of about 1.4), with the first layer's
+ * products by SgemmNT and SgemmTN ({@code own}) or by VectorBLAS's sgemm ({@code library}); {@link ProductBenchmark} times that
  * product alone. Run as docs/benchmark.md says (JMH's own main, not part of the table).
  */
 @State(Scope.Thread)
@@ -31,11 +31,11 @@ public class BlockFoldBenchmark {
     private static final int COUNT = 16_384;
 
     /** Samples of the step in the partition. */
-    @Param({"2000"})
+    @Param({"2000", "50"})
     public int samples;
 
     /** Blocks they are spread over, each its own kernel call. */
-    @Param({"1", "37"})
+    @Param({"2", "37"})
     public int blocks;
 
     @Param({"own", "library"})
@@ -78,11 +78,14 @@ public class BlockFoldBenchmark {
 
     @Benchmark
     public float[] fold() {
+        // As GradientSum.addAll folds a partition: the weights held for all its blocks.
+        kernel.holdWeights(params);
         int from = 0;
         for (int end : ends) {
             kernel.addGradient(params, pixels, labels, selection, from, end, gradient, null);
             from = end;
         }
+        kernel.releaseWeights();
         return gradient;
     }
 }
