@@ -13,10 +13,10 @@ import jdk.incubator.vector.VectorSpecies;
  * per chunk, and a chunk never spans two cached blocks, so a data set whose partitions hold many
  * blocks makes many small calls (x20 MNIST: 37 blocks of about 54 of the step's samples per
  * partition at B=4000). VectorBLAS packs A, B and C into fresh arrays on each call and finishes
- * every element of C with a 16-lane reduction, whatever k: 0.49 ms a call at k=20, 0.58 ms at k=54
- * (10.8 us a sample), 1.04 ms at k=256 (4.1 us). This class gives the same bits in 0.07, 0.11
- * (2.1 us a sample) and 0.52 ms (2.0 us): {@code ProductBenchmark}, JMH, 2026-12-03, load average
- * 1.9-2.8 on 2 cores; docs/benchmark.md.
+ * every element of C with a 16-lane reduction, whatever k: 475 us a call at k=20, 573 us at k=54
+ * (10.6 us a sample), 1037 us at k=256 (4.0 us). This class gives the same bits in 71, 102 (1.9 us
+ * a sample) and 514 us (2.0 us): {@code ProductBenchmark}, JMH, 2026-12-03, load average 1.3-2.2
+ * on 2 cores; docs/benchmark.md.
  *
  * <p>The order of operations it reproduces, per element {@code (r, h)} of C and per block of
  * {@code kc = ceil(min(500, k) / 4) * 4} of the k index (Java8BLAS.sgemmK; a block's sum is added
@@ -131,8 +131,8 @@ final class SgemmNT {
      * The library's unblocked path (Java11BLAS.sgemmNT, below 10^6 multiply-adds, so for chunks of
      * fewer than 20 samples): per element one fma chain over all of k from 0, then
      * {@code fma(1, sum, 1 * c)}, that is {@code sum + c} rounded once, or {@code 1 * sum} when beta
-     * is 0 (C not read). 35 us a call at k=1 in the library (its 3 x 3 tiles load and store all of
-     * C for one multiply-add each), about 3 us here.
+     * is 0 (C not read). 37 us a call at k=1 in the library (its 3 x 3 tiles load and store all of
+     * C for one multiply-add each), 5.7 us here (ProductBenchmark).
      */
     private static void unblocked(int m, int n, int k, float[] a, int offa, int lda, float[] b, int offb, int ldb,
                                   boolean overwrite, float[] c, int offc, int ldc, float[] scratch) {

@@ -10,8 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code sum + c} rounded once. For the first layer's forward product of a chunk of fewer than 20
  * samples (784 -> 64), which a block holding one or two of the step's samples makes (x20 MNIST at
  * B=100: 37 blocks of about 1.4 samples per partition): the library runs 3 chains at a time for
- * one sample, 20 us a sample; here the chains run 16 outputs to a vector, on A transposed once
- * ({@link #transpose}) for all of a partition's blocks, about 2 us a sample.
+ * one sample, 19.3 us for one sample, 170 us for 19; here the chains run 16 outputs to a vector,
+ * on A transposed once ({@link #transpose}) for all of a partition's blocks: 2.6 and 46 us
+ * (ProductBenchmark, JMH, load average 1.3-2.2 on 2 cores).
  *
  * <p>Lane-wise vector code: each lane does one element's scalar operations in that order, so the
  * bits are the library's whatever the vector width ({@code SgemmNTTest} compares them). Needs
@@ -32,7 +33,19 @@ final class SgemmTN {
 
     /** {@code at[h + i * m] = a[offa + i + h * lda]}: A (k x m, lda) as A^T, m x k with leading dimension m. */
     static void transpose(float[] a, int offa, int lda, int k, int m, float[] at) {
-        for (int h = 0; h < m; h++) {
+        // 16 rows of A^T at a time, so that each i writes a whole cache line of 16 floats rather
+        // than one float a line: W1 in 23 us instead of 92 (ProductBenchmark.transposeW1, JMH).
+        int h0 = 0;
+        for (; h0 + 16 <= m; h0 += 16) {
+            for (int i = 0; i < k; i++) {
+                int src = offa + i + h0 * lda;
+                int dst = h0 + i * m;
+                for (int h = 0; h < 16; h++) {
+                    at[dst + h] = a[src + h * lda];
+                }
+            }
+        }
+        for (int h = h0; h < m; h++) {
             int src = offa + h * lda;
             for (int i = 0; i < k; i++) {
                 at[h + i * m] = a[src + i];
