@@ -106,12 +106,18 @@ public final class GradientSum implements BlockFold<LabeledBlock, GradientSum> {
             return this;
         }
         NetworkKernel kernel = NetworkKernel.forThread(shape);
-        for (int b = 0; b < partition.size(); b++) {
-            int n = selection.count(b);
-            int[] local = kernel.selectionBuffer(n);
-            selection.copyTo(b, local);
-            addSelected(partition.get(b), shape, params, kernel, local, n, t0);
-            t0 = System.nanoTime();
+        // The same params for every block: small chunks' forward products share one transposed W1.
+        kernel.holdWeights(params);
+        try {
+            for (int b = 0; b < partition.size(); b++) {
+                int n = selection.count(b);
+                int[] local = kernel.selectionBuffer(n);
+                selection.copyTo(b, local);
+                addSelected(partition.get(b), shape, params, kernel, local, n, t0);
+                t0 = System.nanoTime();
+            }
+        } finally {
+            kernel.releaseWeights();
         }
         return this;
     }

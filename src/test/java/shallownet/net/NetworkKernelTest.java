@@ -151,4 +151,53 @@ class NetworkKernelTest {
         assertEquals(1f, NetworkKernel.scalePixel((byte) 255));
         assertEquals(-1f + (2f * 128) / 255f, NetworkKernel.scalePixel((byte) 128));
     }
+
+    @Test
+    void theWeightGradientHasTheBitsOfTheBlasCallItReplaces() {
+        // SgemmNT for dW1, SgemmTN for the forward product (issue 26): the same gradient to the
+        // bit as VectorBLAS's sgemm, for selections of every size around the kernel's chunks and
+        // the library's 20-sample threshold, MNIST-like pixels (mostly background), and the loss.
+        assertTrue(NetworkKernel.ownProductsInUse(), "the tests run with VectorBLAS 3.2.0");
+        NetworkShape shape = new NetworkShape(784, 64, 10);
+        float[] p = WeightInit.initShallow(shape, 11);
+        SplittableRandom r = new SplittableRandom(26);
+        int count = 2000;
+        byte[] pixels = new byte[count * 784];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (byte) (r.nextInt(5) == 0 ? r.nextInt(256) : 0);
+        }
+        byte[] labels = randomBytes(r, count, 10);
+        NetworkKernel own = new NetworkKernel(shape, true);
+        NetworkKernel library = new NetworkKernel(shape, false);
+        for (int n : new int[] {1, 2, 3, 7, 19, 20, 21, 54, 100, 255, 256, 257, 275, 300, 513, 1000}) {
+            int[] pick = new int[n];
+            for (int i = 0; i < n; i++) {
+                pick[i] = r.nextInt(count);
+            }
+            float[] start = new float[shape.parameterCount()];
+            for (int i = 0; i < start.length; i++) {
+                start[i] = (float) (r.nextGaussian() * 1e-3);
+            }
+            float[] viaOwn = start.clone();
+            float[] viaLibrary = start.clone();
+            EvalSums ownSums = new EvalSums(10);
+            EvalSums librarySums = new EvalSums(10);
+            // Weights held (as a partition's fold holds them) for half the sizes: SgemmTN for the
+            // forward product of chunks under 20 samples; the other half by the library.
+            boolean hold = n % 2 == 1;
+            if (hold) {
+                own.holdWeights(p);
+            }
+            own.addGradient(p, pixels, labels, pick, 0, n, viaOwn, ownSums);
+            own.releaseWeights();
+            library.addGradient(p, pixels, labels, pick, 0, n, viaLibrary, librarySums);
+            for (int i = 0; i < start.length; i++) {
+                if (Float.floatToRawIntBits(viaOwn[i]) != Float.floatToRawIntBits(viaLibrary[i])) {
+                    throw new AssertionError(n + " samples: gradient entry " + i + " is " + viaOwn[i]
+                            + ", with the BLAS call " + viaLibrary[i]);
+                }
+            }
+            assertEquals(librarySums.crossEntropySum(), ownSums.crossEntropySum());
+        }
+    }
 }
