@@ -85,8 +85,8 @@ public final class BatchSelection {
         return offsets[b + 1] - offsets[b];
     }
 
-    /** Copies block {@code b}'s positions, in minibatch order, into {@code into[0 .. count(b))}. */
-    public void copyTo(int b, int[] into) {
-        System.arraycopy(local, offsets[b], into, 0, count(b));
+    /** Block {@code b}'s positions, in minibatch order (a new array). */
+    public int[] positions(int b) {
+        return Arrays.copyOfRange(local, offsets[b], offsets[b + 1]);
     }
 }

@@ -37,26 +37,14 @@ public interface LabeledBlock extends Serializable {
     void kernelEvaluate(NetworkKernel kernel, float[] params, int[] local, int n, EvalSums sums);
 
     /**
-     * Adds to {@code grad} the gradient sum over the samples of {@code batch} (indices in the
-     * whole data set, in minibatch order) that this block holds, or over all of them when
-     * {@code batch} is null. Returns how many samples it used.
+     * The positions in this block of the samples of {@code batch} (indices in the whole data set)
+     * it holds, in minibatch order. A new array: at most B ints per block and step, nothing next to
+     * the step's 200 KB gradient.
      */
-    default int addGradient(NetworkKernel kernel, float[] params, int[] batch, float[] grad, EvalSums sums) {
-        int n = batch == null ? count() : selectBatch(kernel, batch);
-        if (n > 0) {
-            kernelGradient(kernel, params, batch == null ? null : kernel.selectionBuffer(n), n, grad, sums);
-        }
-        return n;
-    }
-
-    /**
-     * Puts the positions in this block of the samples of {@code batch} it holds (in minibatch
-     * order) into {@code kernel.selectionBuffer} and returns how many there are.
-     */
-    default int selectBatch(NetworkKernel kernel, int[] batch) {
+    default int[] selectBatch(int[] batch) {
         int first = firstIndex();
         int count = count();
-        int[] local = kernel.selectionBuffer(batch.length);
+        int[] local = new int[batch.length];
         int n = 0;
         for (int index : batch) {
             int i = index - first;
@@ -64,7 +52,7 @@ public interface LabeledBlock extends Serializable {
                 local[n++] = i;
             }
         }
-        return n;
+        return Arrays.copyOf(local, n);
     }
 
     default void evaluate(NetworkKernel kernel, float[] params, EvalSums sums) {

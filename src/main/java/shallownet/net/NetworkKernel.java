@@ -54,7 +54,6 @@ public final class NetworkKernel {
     private final float[] a2;
     private final float[] delta1;
     private final int[] predicted = new int[CHUNK];
-    private int[] selection = new int[CHUNK];
     /** Whether this instance uses SgemmNT and SgemmTN (false: the BLAS calls, for comparison in tests). */
     private final boolean ownProducts;
     private final float[] productScratch;
@@ -110,14 +109,6 @@ public final class NetworkKernel {
     public void releaseWeights() {
         heldParams = null;
         w1TransposedValid = false;
-    }
-
-    /** A reusable index buffer of at least {@code n} entries, for selecting a block's samples. */
-    public int[] selectionBuffer(int n) {
-        if (selection.length < n) {
-            selection = new int[n];
-        }
-        return selection;
     }
 
     public static float scalePixel(byte pixel) {

@@ -21,7 +21,7 @@ import shallownet.net.NetworkShape;
  * kept as a fact ({@link #rangeFailure}) and reported by {@link #gradient(float[])}, never turned
  * into NaN weights.
  */
-public final class GradientSum implements BlockFold<LabeledBlock, GradientSum> {
+public final class GradientSum implements BlockFold<LabeledBlock, int[], GradientSum> {
 
     private static final long serialVersionUID = 3L;
 
@@ -49,9 +49,6 @@ public final class GradientSum implements BlockFold<LabeledBlock, GradientSum> {
     /** Time in the kernel: summed within a partition, the slowest partition's across them. */
     private long kernelNanos;
 
-    /** The step's minibatch (null: all samples) for {@link #add(LabeledBlock, NetworkShape, float[])}; not sent back. */
-    private transient int[] batch;
-
     /** An empty sum over all samples of the blocks it is given. */
     public GradientSum() {
         this(DEFAULT_POINTS);
@@ -62,29 +59,17 @@ public final class GradientSum implements BlockFold<LabeledBlock, GradientSum> {
         this.points = points;
     }
 
-    /** An empty fold of the gradient over the samples of {@code batch} (null: all) that its blocks hold. */
-    public static GradientSum ofBatch(int[] batch) {
-        return ofBatch(batch, DEFAULT_POINTS);
-    }
-
-    /** {@link #ofBatch(int[])} at a step's binary points ({@link ExactSum#forStep}). */
-    public static GradientSum ofBatch(int[] batch, ExactSum points) {
-        GradientSum sum = new GradientSum(points);
-        sum.batch = batch;
-        return sum;
-    }
-
+    /**
+     * Adds the gradient of the samples of {@code batch} (indices in the whole data set, in
+     * minibatch order; null: all of them) that {@code block} holds.
+     */
     @Override
-    public GradientSum add(LabeledBlock block, NetworkShape shape, float[] params) {
-        return add(block, shape, params, batch);
-    }
-
     public GradientSum add(LabeledBlock block, NetworkShape shape, float[] params, int[] batch) {
         checkNotMerged();
         long t0 = System.nanoTime();
         NetworkKernel kernel = NetworkKernel.forThread(shape);
-        int n = batch == null ? block.count() : block.selectBatch(kernel, batch);
-        addSelected(block, shape, params, kernel, batch == null ? null : kernel.selectionBuffer(n), n, t0);
+        int[] local = batch == null ? null : block.selectBatch(batch);
+        addSelected(block, shape, params, kernel, local, local == null ? block.count() : local.length, t0);
         return this;
     }
 
@@ -95,7 +80,7 @@ public final class GradientSum implements BlockFold<LabeledBlock, GradientSum> {
      * block scanning all of it: O(B log blocks) per partition rather than O(blocks x B).
      */
     @Override
-    public GradientSum addAll(List<? extends LabeledBlock> partition, NetworkShape shape, float[] params) {
+    public GradientSum addAll(List<? extends LabeledBlock> partition, NetworkShape shape, float[] params, int[] batch) {
         checkNotMerged();
         long t0 = System.nanoTime();
         BatchSelection selection = batch == null || partition.size() < 2 ? null : BatchSelection.of(partition, batch);
@@ -110,10 +95,8 @@ public final class GradientSum implements BlockFold<LabeledBlock, GradientSum> {
         kernel.holdWeights(params);
         try {
             for (int b = 0; b < partition.size(); b++) {
-                int n = selection.count(b);
-                int[] local = kernel.selectionBuffer(n);
-                selection.copyTo(b, local);
-                addSelected(partition.get(b), shape, params, kernel, local, n, t0);
+                int[] local = selection.positions(b);
+                addSelected(partition.get(b), shape, params, kernel, local, local.length, t0);
                 t0 = System.nanoTime();
             }
         } finally {

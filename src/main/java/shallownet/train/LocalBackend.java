@@ -23,11 +23,11 @@ public record LocalBackend(NetworkShape shape, SampleBlock train, SampleBlock te
 
     @Override
     public SplitSums evaluateTrain(float[] params, int[] validation, String description) {
-        return SplitSums.empty(shape.outputs(), validation).add(train, shape, params);
+        return SplitSums.empty(shape.outputs(), validation != null).add(train, shape, params, validation);
     }
 
     @Override
     public EvalSums evaluateTest(float[] params, String description) {
-        return SplitSums.all(shape.outputs()).add(test, shape, params).train();
+        return SplitSums.all(shape.outputs()).add(test, shape, params, null).train();
     }
 }

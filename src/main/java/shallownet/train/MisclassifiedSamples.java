@@ -13,7 +13,7 @@ import shallownet.net.NetworkShape;
  * predicted label: a fold with {@code merge}, so the result is the same however the samples are
  * partitioned. A plain class, not a record: it travels as a task result, and Kryo cannot build records.
  */
-public final class MisclassifiedSamples implements BlockFold<SampleBlock, MisclassifiedSamples> {
+public final class MisclassifiedSamples implements BlockFold<SampleBlock, Void, MisclassifiedSamples> {
 
     private static final long serialVersionUID = 1L;
 
@@ -61,7 +61,7 @@ public final class MisclassifiedSamples implements BlockFold<SampleBlock, Miscla
 
     /** Predicts every sample of {@code block} at {@code params} and keeps the misclassified ones. */
     @Override
-    public MisclassifiedSamples add(SampleBlock block, NetworkShape shape, float[] params) {
+    public MisclassifiedSamples add(SampleBlock block, NetworkShape shape, float[] params, Void none) {
         int[] predicted = new int[block.count()];
         NetworkKernel.forThread(shape).predict(params, block.pixels(), 0, block.count(), predicted, 0, null);
         int ppi = block.pixelsPerSample();

@@ -144,7 +144,7 @@ public final class SparkBackend implements TrainingBackend {
     @Override
     public GradientSum gradientSum(float[] params, int[] batch, String description) {
         ExactSum points = stepPoints(shape, params, maxAbsInput, batch == null ? trainCount : batch.length, description);
-        GradientSum sum = aggregate(sc, shape, train, params, weightsInTask, () -> GradientSum.ofBatch(batch, points),
+        GradientSum sum = aggregate(sc, shape, train, params, weightsInTask, () -> new GradientSum(points), batch,
                 description);
         if (sum.isEmpty()) {
             throw new IllegalStateException(description + ": no partition held any sample of the step");
@@ -156,14 +156,15 @@ public final class SparkBackend implements TrainingBackend {
     @Override
     public SplitSums evaluateTrain(float[] params, int[] validation, String description) {
         int classes = shape.outputs();
-        return aggregate(sc, shape, train, params, weightsInTask, () -> SplitSums.empty(classes, validation),
-                description);
+        return aggregate(sc, shape, train, params, weightsInTask,
+                () -> SplitSums.empty(classes, validation != null), validation, description);
     }
 
     @Override
     public EvalSums evaluateTest(float[] params, String description) {
         int classes = shape.outputs();
-        return aggregate(sc, shape, test, params, weightsInTask, () -> SplitSums.all(classes), description).train();
+        return aggregate(sc, shape, test, params, weightsInTask, () -> SplitSums.all(classes), null, description)
+                .train();
     }
 
     /** Loss, errors and confusion counts of {@code params} over all samples of {@code blocks}. */
@@ -171,7 +172,7 @@ public final class SparkBackend implements TrainingBackend {
                                     float[] params, String description) {
         int classes = shape.outputs();
         return aggregate(sc, shape, new Blocks<>(sc, blocks(rdd)), params, WEIGHTS_IN_TASK_DEFAULT,
-                () -> SplitSums.all(classes), description).train();
+                () -> SplitSums.all(classes), null, description).train();
     }
 
     /**
@@ -182,7 +183,7 @@ public final class SparkBackend implements TrainingBackend {
                                                      JavaRDD<SampleBlock> blocks, float[] params, int limit,
                                                      String description) {
         return aggregate(sc, shape, new Blocks<>(sc, blocks), params, WEIGHTS_IN_TASK_DEFAULT,
-                () -> new MisclassifiedSamples(limit), description);
+                () -> new MisclassifiedSamples(limit), null, description);
     }
 
     /**
@@ -217,21 +218,21 @@ public final class SparkBackend implements TrainingBackend {
     }
 
     /**
-     * The one aggregation path: sends {@code params} to the tasks, folds every cached partition
-     * of {@code blocks} into a new {@code empty} fold (which carries the job's other inputs, such
-     * as the minibatch) and merges the partials. Depth 1: the result handler of {@code runJob}
+     * The one aggregation path: sends {@code params} and the job's {@code inputs} (the minibatch,
+     * the validation split) to the tasks, folds every cached partition of {@code blocks} into a new
+     * {@code empty} fold with them and merges the partials. Depth 1: the result handler of {@code runJob}
      * merges each task's partial on the driver as it arrives, which is the depth-1 tree. It runs on the scheduler's
      * event thread, in the order tasks finish; the folds' merges do not depend on that order
      * (the gradient's is exact in fixed point), and the handler and the read after
      * {@code runJob} synchronise on the same lock. Deeper trees go through {@code treeAggregate}.
      */
-    static <B, F extends BlockFold<B, F>> F aggregate(JavaSparkContext sc, NetworkShape shape, Blocks<B> blocks,
-                                                       float[] params, boolean weightsInTask, EmptyFold<F> empty,
-                                                       String description) {
+    static <B, I, F extends BlockFold<B, I, F>> F aggregate(JavaSparkContext sc, NetworkShape shape,
+                                                             Blocks<B> blocks, float[] params, boolean weightsInTask,
+                                                             EmptyFold<F> empty, I inputs, String description) {
         sc.setJobDescription(description);
         Broadcast<float[]> broadcast = weightsInTask ? null : sc.broadcast(params);
         try {
-            FoldTask<B, F> task = new FoldTask<>(shape, broadcast, broadcast == null ? params : null, empty);
+            FoldTask<B, I, F> task = new FoldTask<>(shape, broadcast, broadcast == null ? params : null, empty, inputs);
             int depth = treeDepth(blocks.tasks);
             if (depth > 1) {
                 return blocks.groups.treeAggregate(empty.get(), task::foldPartition, BlockFold::merge, depth);
@@ -257,19 +258,22 @@ public final class SparkBackend implements TrainingBackend {
      * empty fold, the partitions' folds merged. A plain Java class, not a closure, so Spark has
      * nothing to clean.
      */
-    static final class FoldTask<B, F extends BlockFold<B, F>>
+    static final class FoldTask<B, I, F extends BlockFold<B, I, F>>
             extends AbstractFunction2<TaskContext, Iterator<List<B>>, F> implements Serializable {
         private static final long serialVersionUID = 1L;
         private final NetworkShape shape;
         private final Broadcast<float[]> broadcast;
         private final float[] params;
         private final EmptyFold<F> empty;
+        /** The job's inputs for every fold (serializable: an int[] or null). */
+        private final I inputs;
 
-        FoldTask(NetworkShape shape, Broadcast<float[]> broadcast, float[] params, EmptyFold<F> empty) {
+        FoldTask(NetworkShape shape, Broadcast<float[]> broadcast, float[] params, EmptyFold<F> empty, I inputs) {
             this.shape = shape;
             this.broadcast = broadcast;
             this.params = params;
             this.empty = empty;
+            this.inputs = inputs;
         }
 
         @Override
@@ -285,22 +289,19 @@ public final class SparkBackend implements TrainingBackend {
         /** Folds one partition's blocks into a fresh fold and merges it into {@code acc} (null: none yet). */
         F foldPartition(F acc, List<B> partition) {
             float[] weights = broadcast != null ? broadcast.value() : params;
-            F fold = empty.get().addAll(partition, shape, weights);
+            F fold = empty.get().addAll(partition, shape, weights, inputs);
             return acc == null ? fold : acc.merge(fold);
         }
     }
 
-    /**
-     * Makes a job's empty fold on the executor, with the job's inputs captured (the fold keeps
-     * them in transient fields, so they do not travel back with the result).
-     */
+    /** Makes a job's empty fold on the executor (its inputs are the task's, given to every add). */
     @FunctionalInterface
     interface EmptyFold<F> extends Serializable {
         F get();
     }
 
     /** The depth-1 tree: partials merged on the driver as tasks finish. */
-    private static final class MergeOnDriver<F extends BlockFold<?, F>> extends AbstractFunction2<Object, F, BoxedUnit> {
+    private static final class MergeOnDriver<F extends BlockFold<?, ?, F>> extends AbstractFunction2<Object, F, BoxedUnit> {
         private F acc;
 
         @Override

@@ -10,35 +10,31 @@ import shallownet.net.NetworkShape;
  * a validation split, the metrics of all samples (the fold of every evaluation).
  * A plain class, not a record: it travels as a task result, and Spark's Kryo cannot build records.
  */
-public final class SplitSums implements BlockFold<LabeledBlock, SplitSums> {
+public final class SplitSums implements BlockFold<LabeledBlock, int[], SplitSums> {
 
     private static final long serialVersionUID = 1L;
 
     private final EvalSums train;
     private final EvalSums validation;
 
-    /** Sorted indices of the held-out samples (null: none) for {@link #add}; not sent back. */
-    private transient int[] heldOut;
-
     public SplitSums(EvalSums train, EvalSums validation) {
         this.train = train;
         this.validation = validation;
     }
 
-    /** Empty sums that split the samples by {@code validation} (sorted indices; null: no split). */
-    public static SplitSums empty(int classes, int[] validation) {
-        SplitSums sums = new SplitSums(new EvalSums(classes), validation != null ? new EvalSums(classes) : null);
-        sums.heldOut = validation;
-        return sums;
+    /** Empty sums that split the samples by a validation split when {@code split} (its indices: {@link #add}'s). */
+    public static SplitSums empty(int classes, boolean split) {
+        return new SplitSums(new EvalSums(classes), split ? new EvalSums(classes) : null);
     }
 
     /** Empty sums over all samples. */
     public static SplitSums all(int classes) {
-        return empty(classes, null);
+        return empty(classes, false);
     }
 
+    /** Adds {@code block}'s metrics: those of the samples in {@code heldOut} (sorted indices) to the validation sums. */
     @Override
-    public SplitSums add(LabeledBlock block, NetworkShape shape, float[] params) {
+    public SplitSums add(LabeledBlock block, NetworkShape shape, float[] params, int[] heldOut) {
         NetworkKernel kernel = NetworkKernel.forThread(shape);
         if (validation == null) {
             block.evaluate(kernel, params, train);

@@ -11,13 +11,9 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
-import shallownet.net.NetworkKernel;
-import shallownet.net.NetworkShape;
 
 /** The one-pass split of a minibatch among a partition's blocks selects what each block's own scan does, in order. */
 class BatchSelectionTest {
-
-    private static final NetworkShape SHAPE = new NetworkShape(4, 3, 2);
 
     private static SampleBlock block(int first, int count) {
         return new SampleBlock(first, 4, new byte[4 * count], new byte[count]);
@@ -25,14 +21,12 @@ class BatchSelectionTest {
 
     /** What every block did before: scan the whole batch for its own samples (LabeledBlock.selectBatch). */
     private static int[] linearScan(LabeledBlock block, int[] batch) {
-        NetworkKernel kernel = new NetworkKernel(SHAPE);
-        int n = block.selectBatch(kernel, batch);
-        return Arrays.copyOf(kernel.selectionBuffer(n), n);
+        return block.selectBatch(batch);
     }
 
     private static int[] selected(BatchSelection s, int b) {
-        int[] out = new int[s.count(b)];
-        s.copyTo(b, out);
+        int[] out = s.positions(b);
+        assertEquals(s.count(b), out.length);
         return out;
     }
 

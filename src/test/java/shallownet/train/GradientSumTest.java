@@ -159,7 +159,7 @@ class GradientSumTest {
             for (SampleBlock b : partition) {
                 oneByOne.add(b, SHAPE, params, batch);
             }
-            GradientSum atOnce = GradientSum.ofBatch(batch).addAll(partition, SHAPE, params);
+            GradientSum atOnce = new GradientSum().addAll(partition, SHAPE, params, batch);
             assertArrayEquals(oneByOne.gradient(), atOnce.gradient(), "step " + step);
             assertEquals(oneByOne.lossSum(), atOnce.lossSum(), 0.0);
             assertEquals(oneByOne.samples(), atOnce.samples());
@@ -167,7 +167,7 @@ class GradientSumTest {
         }
         int[] elsewhere = {partition.get(0).firstIndex() == 0 ? 599 : 0};
         boolean held = partition.stream().anyMatch(b -> elsewhere[0] >= b.firstIndex() && elsewhere[0] < b.firstIndex() + b.count());
-        assertEquals(!held, GradientSum.ofBatch(elsewhere).addAll(partition, SHAPE, params).isEmpty());
+        assertEquals(!held, new GradientSum().addAll(partition, SHAPE, params, elsewhere).isEmpty());
     }
 
     @Test

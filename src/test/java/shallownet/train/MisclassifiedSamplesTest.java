@@ -58,7 +58,7 @@ class MisclassifiedSamplesTest {
             Collections.reverse(blocks);
             MisclassifiedSamples total = new MisclassifiedSamples(30);
             for (SampleBlock b : blocks) {
-                total.merge(new MisclassifiedSamples(30).add(b, SHAPE, PARAMS));
+                total.merge(new MisclassifiedSamples(30).add(b, SHAPE, PARAMS, null));
             }
             assertSame(expected, total);
         }
