@@ -10,8 +10,8 @@ import shallownet.idx.LabeledIdxFiles;
 /** The data directory of the commands that read MNIST but never fetch it (info, show, evaluate). */
 class DataOptions {
 
-    @Option(names = "--data", description = "Data directory (default: data/mnist beside submit.sh; run './submit.sh fetch' first).")
-    String data;
+    @Option(names = "--data",
+            description = "Data directory (default: data/mnist beside submit.sh; run './submit.sh fetch' first).") String data;
 
     /** The directory as given, or the default one for checks before work (not fetched). */
     String orDefault() {
@@ -26,8 +26,7 @@ class DataOptions {
     /** info and show: the data directory and the labels' class count. */
     static final class WithClasses extends DataOptions {
 
-        @Option(names = "--classes", defaultValue = "10", description = "Number of classes (default: ${DEFAULT-VALUE}).")
-        int classes;
+        @Option(names = "--classes", defaultValue = "10", description = "Number of classes (default: ${DEFAULT-VALUE}).") int classes;
 
         /** The directory's training or test set. */
         LabeledIdxFiles files(Configuration conf, boolean train) throws IOException {

@@ -8,8 +8,7 @@ final class DivergenceOptions {
 
     @Option(names = "--max-loss-factor", defaultValue = "10", description = "Divergence guard: stop (exit 5) when a "
             + "step's minibatch loss is not finite or exceeds this multiple of the run's initial training loss "
-            + "(default: ${DEFAULT-VALUE}).")
-    double maxLossFactor;
+            + "(default: ${DEFAULT-VALUE}).") double maxLossFactor;
 
     /** Rejects a bad factor before any work. */
     void check() {

@@ -22,20 +22,15 @@ import shallownet.train.SparkBackend;
         footer = SparkOptionsHelp.FOOTER)
 final class EvaluateCommand implements Callable<Integer> {
 
-    @Mixin
-    CommonOptions common;
+    @Mixin CommonOptions common;
 
-    @Mixin
-    SparkOptions spark;
+    @Mixin SparkOptions spark;
 
-    @Option(names = "--model", required = true, description = "Model directory.")
-    String model;
+    @Option(names = "--model", required = true, description = "Model directory.") String model;
 
-    @Mixin
-    DataOptions data;
+    @Mixin DataOptions data;
 
-    @Option(names = "--set", defaultValue = "test", description = "Which set: test or train (default: ${DEFAULT-VALUE}).")
-    String set;
+    @Option(names = "--set", defaultValue = "test", description = "Which set: test or train (default: ${DEFAULT-VALUE}).") String set;
 
     @Override
     public Integer call() throws Exception {

@@ -27,24 +27,18 @@ import shallownet.store.ModelStore;
         + "probabilities float32 [N, 10] and label int64 [N].")
 final class ExportCommand implements Callable<Integer> {
 
-    @Mixin
-    CommonOptions common;
+    @Mixin CommonOptions common;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
-    boolean help;
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.") boolean help;
 
-    @Option(names = "--model", description = "Model directory (model.json + weights.bin).")
-    String model;
+    @Option(names = "--model", description = "Model directory (model.json + weights.bin).") String model;
 
-    @Option(names = "--store", description = "Model store: exports its champion, or --version.")
-    String store;
+    @Option(names = "--store", description = "Model store: exports its champion, or --version.") String store;
 
     @Option(names = "--version", description = "With --store: the version to export, e.g. 3 or 000003 "
-            + "(default: the champion).")
-    String version;
+            + "(default: the champion).") String version;
 
-    @Option(names = "--out", required = true, description = "The ONNX file to write, e.g. model.onnx.")
-    String out;
+    @Option(names = "--out", required = true, description = "The ONNX file to write, e.g. model.onnx.") String out;
 
     @Override
     public Integer call() throws Exception {

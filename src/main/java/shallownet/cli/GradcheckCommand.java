@@ -12,11 +12,10 @@ final class GradcheckCommand implements Callable<Integer> {
     /** The notebook's acceptance bound for both checks. */
     static final double BOUND = 1e-6;
 
-    @Mixin
-    CommonOptions common;
+    @Mixin CommonOptions common;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of the random inputs and directions (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Option(names = "--seed", defaultValue = "1",
+            description = "Seed of the random inputs and directions (default: ${DEFAULT-VALUE}).") long seed;
 
     @Override
     public Integer call() {

@@ -12,11 +12,9 @@ import shallownet.net.NetworkKernel;
 @Command(name = "info", mixinStandardHelpOptions = true, description = "Shapes, counts, pixel ranges and label histograms of a data directory (the notebook's Q1, Q3, Q4).")
 final class InfoCommand implements Callable<Integer> {
 
-    @Mixin
-    CommonOptions common;
+    @Mixin CommonOptions common;
 
-    @Mixin
-    DataOptions.WithClasses data;
+    @Mixin DataOptions.WithClasses data;
 
     @Override
     public Integer call() throws Exception {

@@ -28,8 +28,7 @@ final class ModelsCommand implements Callable<Integer> {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "One line per version: status, test error, gate, run id.")
     static final class ListVersions implements Callable<Integer> {
-        @Option(names = "--store", required = true, description = "Model store directory.")
-        String store;
+        @Option(names = "--store", required = true, description = "Model store directory.") String store;
 
         @Override
         public Integer call() throws Exception {
@@ -44,11 +43,9 @@ final class ModelsCommand implements Callable<Integer> {
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "A version's model.json, status and promotions.")
     static final class Show implements Callable<Integer> {
-        @Option(names = "--store", required = true, description = "Model store directory.")
-        String store;
+        @Option(names = "--store", required = true, description = "Model store directory.") String store;
 
-        @Parameters(index = "0", paramLabel = "VERSION", description = "Version number, e.g. 3 or 000003.")
-        String version;
+        @Parameters(index = "0", paramLabel = "VERSION", description = "Version number, e.g. 3 or 000003.") String version;
 
         @Override
         public Integer call() throws Exception {
@@ -62,11 +59,9 @@ final class ModelsCommand implements Callable<Integer> {
     @Command(name = "promote", mixinStandardHelpOptions = true, description = "Make VERSION the champion "
             + "(an operator's decision: the quality gate is not applied).")
     static final class Promote extends ChampionChange {
-        @Parameters(index = "0", paramLabel = "VERSION", description = "Version number, e.g. 3 or 000003.")
-        String version;
+        @Parameters(index = "0", paramLabel = "VERSION", description = "Version number, e.g. 3 or 000003.") String version;
 
-        @Option(names = "--reason", defaultValue = "promoted by hand", description = "Why, for the promotion history.")
-        String reason;
+        @Option(names = "--reason", defaultValue = "promoted by hand", description = "Why, for the promotion history.") String reason;
 
         private int v;
 
@@ -85,8 +80,7 @@ final class ModelsCommand implements Callable<Integer> {
 
     @Command(name = "rollback", mixinStandardHelpOptions = true, description = "Make the previous champion the champion again.")
     static final class Rollback extends ChampionChange {
-        @Option(names = "--reason", defaultValue = "rolled back by hand", description = "Why, for the promotion history.")
-        String reason;
+        @Option(names = "--reason", defaultValue = "rolled back by hand", description = "Why, for the promotion history.") String reason;
 
         @Override
         String change(ModelStore s, StoreLock lock) throws Exception {
@@ -106,8 +100,7 @@ final class ModelsCommand implements Callable<Integer> {
 
     /** promote and rollback: a change of champion, made under the store's lock and recorded in its promotions. */
     abstract static class ChampionChange implements Callable<Integer> {
-        @Mixin
-        StoreOptions storeOptions;
+        @Mixin StoreOptions storeOptions;
 
         /** What can be checked before the lock is taken (a bad version is exit 2 even while the store is locked). */
         void check(ModelStore s) throws Exception {

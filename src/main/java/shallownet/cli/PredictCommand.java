@@ -16,21 +16,16 @@ import shallownet.run.Predictions;
         "(CSV index,file,label[,p0..])."})
 final class PredictCommand implements Callable<Integer> {
 
-    @Mixin
-    CommonOptions common;
+    @Mixin CommonOptions common;
 
-    @Option(names = "--model", required = true, description = "Model directory.")
-    String model;
+    @Option(names = "--model", required = true, description = "Model directory.") String model;
 
     @Option(names = "--images", required = true, description = "IDX image file (raw or .gz), a PNG or JPEG file, or a "
-            + "directory of .png, .jpg and .jpeg files (other files in it are ignored).")
-    String images;
+            + "directory of .png, .jpg and .jpeg files (other files in it are ignored).") String images;
 
-    @Option(names = "--out", required = true, description = "Output CSV file.")
-    String out;
+    @Option(names = "--out", required = true, description = "Output CSV file.") String out;
 
-    @Option(names = "--probabilities", description = "Also write the softmax output of every class.")
-    boolean probabilities;
+    @Option(names = "--probabilities", description = "Also write the softmax output of every class.") boolean probabilities;
 
     @Override
     public Integer call() throws Exception {

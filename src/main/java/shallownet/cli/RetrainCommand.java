@@ -28,59 +28,44 @@ import shallownet.store.RunIds;
         + "store: warm-start from the champion, checkpoint, resume, promote only through the quality gate.")
 final class RetrainCommand implements Callable<Integer> {
 
-    @Mixin
-    CommonOptions common;
+    @Mixin CommonOptions common;
 
-    @Mixin
-    SparkOptions spark;
+    @Mixin SparkOptions spark;
 
-    @Mixin
-    StoreOptions storeOptions;
+    @Mixin StoreOptions storeOptions;
 
-    @Mixin
-    RecipeOptions recipe;
+    @Mixin RecipeOptions recipe;
 
-    @Mixin
-    RunOutputOptions output;
+    @Mixin RunOutputOptions output;
 
     @Option(names = "--data", description = "Data directory with the four MNIST-layout IDX files, raw or .gz "
-            + "(default: data/mnist, fetched when missing).")
-    String data;
+            + "(default: data/mnist, fetched when missing).") String data;
 
-    @Option(names = "--from-scratch", description = "Start from fresh weights even when there is a champion.")
-    boolean fromScratch;
+    @Option(names = "--from-scratch", description = "Start from fresh weights even when there is a champion.") boolean fromScratch;
 
     @Option(names = "--force-new-run", description = "Train even if this run (same recipe, starting model, data "
-            + "and partitions) finished before, e.g. after its model was rolled back: a new run, RUN_ID.2, .3, ...")
-    boolean forceNewRun;
+            + "and partitions) finished before, e.g. after its model was rolled back: a new run, RUN_ID.2, .3, ...") boolean forceNewRun;
 
     @Option(names = "--run-id", description = "Run id (default: derived from the recipe, the starting model, the "
-            + "data fingerprints and the partition count, so that a rerun of a killed run resumes it).")
-    String runId;
+            + "data fingerprints and the partition count, so that a rerun of a killed run resumes it).") String runId;
 
     @Option(names = "--metrics-out", description = "Write per-epoch metrics as JSON Lines to this file (as train's; "
-            + "a resumed run's file holds the epochs of its earlier attempts too).")
-    String metricsOut;
+            + "a resumed run's file holds the epochs of its earlier attempts too).") String metricsOut;
 
     @Option(names = "--checkpoint-every", defaultValue = "50", description = "Write the training state every N steps "
-            + "(and the step-count boundary is also taken at the end of an epoch); 0: never (default: ${DEFAULT-VALUE}).")
-    int checkpointEvery;
+            + "(and the step-count boundary is also taken at the end of an epoch); 0: never (default: ${DEFAULT-VALUE}).") int checkpointEvery;
 
     @Option(names = "--max-test-error", defaultValue = "10", description = "Quality gate: the candidate's test "
-            + "error in percent must be at most this (default: ${DEFAULT-VALUE}).")
-    double maxTestError;
+            + "error in percent must be at most this (default: ${DEFAULT-VALUE}).") double maxTestError;
 
     @Option(names = "--max-regression", defaultValue = "0.5", description = "Quality gate: the candidate's test "
             + "error may exceed the champion's, on the same test set, by at most this many percentage points "
-            + "(default: ${DEFAULT-VALUE}).")
-    double maxRegression;
+            + "(default: ${DEFAULT-VALUE}).") double maxRegression;
 
     @Option(names = "--no-onnx", description = "Do not write model.onnx (the model as ONNX, for serving) into each "
-            + "new version of the store.")
-    boolean noOnnx;
+            + "new version of the store.") boolean noOnnx;
 
-    @Mixin
-    DivergenceOptions divergence;
+    @Mixin DivergenceOptions divergence;
 
     @Override
     public Integer call() throws Exception {

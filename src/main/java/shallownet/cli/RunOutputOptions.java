@@ -9,13 +9,11 @@ final class RunOutputOptions {
 
     @Option(names = "--progress", defaultValue = "auto", description = "Progress within epochs: auto (an updating "
             + "line at a terminal, a log line every 30 s otherwise), line, log or off; --quiet turns it off "
-            + "(default: ${DEFAULT-VALUE}).")
-    String progress;
+            + "(default: ${DEFAULT-VALUE}).") String progress;
 
     @Option(names = "--report", paramLabel = "FILE", description = "Write a self-contained HTML report of the run "
             + "(curves, confusion matrix, misclassified digits, configuration, timings; for retrain also the "
-            + "quality gate's verdict and the promotion) to this file.")
-    String report;
+            + "quality gate's verdict and the promotion) to this file.") String report;
 
     /** Rejects a bad --progress before any work. */
     void check(boolean quiet) {

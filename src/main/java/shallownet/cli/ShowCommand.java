@@ -24,20 +24,16 @@ final class ShowCommand implements Callable<Integer> {
 
     private static final String SHADES = " .:-=+*#%@";
 
-    @Mixin
-    CommonOptions common;
+    @Mixin CommonOptions common;
 
-    @Mixin
-    DataOptions.WithClasses data;
+    @Mixin DataOptions.WithClasses data;
 
-    @Option(names = "--index", defaultValue = "42", description = "Sample index (default: ${DEFAULT-VALUE}, as in the notebook).")
-    int index;
+    @Option(names = "--index", defaultValue = "42",
+            description = "Sample index (default: ${DEFAULT-VALUE}, as in the notebook).") int index;
 
-    @Option(names = "--set", defaultValue = "train", description = "train or test (default: ${DEFAULT-VALUE}).")
-    String set;
+    @Option(names = "--set", defaultValue = "train", description = "train or test (default: ${DEFAULT-VALUE}).") String set;
 
-    @Option(names = "--png", description = "Also write the digit, enlarged, with its label, as a PNG.")
-    String png;
+    @Option(names = "--png", description = "Also write the digit, enlarged, with its label, as a PNG.") String png;
 
     @Override
     public Integer call() throws Exception {

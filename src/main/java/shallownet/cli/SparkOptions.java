@@ -7,11 +7,10 @@ import picocli.CommandLine.Option;
 /** Options of the commands that run Spark jobs, and the context they create. */
 final class SparkOptions {
 
-    @Option(names = "--master", description = "Spark master URL (default: spark-submit's, else local[*]).")
-    String master;
+    @Option(names = "--master", description = "Spark master URL (default: spark-submit's, else local[*]).") String master;
 
-    @Option(names = "--partitions", description = "Partitions of the training data (default: Spark's default parallelism).")
-    Integer partitions;
+    @Option(names = "--partitions",
+            description = "Partitions of the training data (default: Spark's default parallelism).") Integer partitions;
 
     JavaSparkContext start(String appName) {
         return new JavaSparkContext(conf().setAppName(appName));

@@ -9,16 +9,13 @@ import shallownet.store.StoreLock;
 final class StoreOptions {
 
     @Option(names = "--store", required = true, description = "Model store directory on any Hadoop file system "
-            + "(file://, hdfs://, s3a://); created on first use.")
-    String store;
+            + "(file://, hdfs://, s3a://); created on first use.") String store;
 
     @Option(names = "--lock-timeout", defaultValue = "600", description = "Seconds without a heartbeat after which "
-            + "another run's lock counts as dead and is taken over (default: ${DEFAULT-VALUE}).")
-    double lockTimeoutSeconds;
+            + "another run's lock counts as dead and is taken over (default: ${DEFAULT-VALUE}).") double lockTimeoutSeconds;
 
     @Option(names = "--lock-wait", defaultValue = "0", description = "Seconds to wait for a lock held by a live run "
-            + "before exiting with code 4 (default: ${DEFAULT-VALUE}).")
-    double lockWaitSeconds;
+            + "before exiting with code 4 (default: ${DEFAULT-VALUE}).") double lockWaitSeconds;
 
     Duration lockTimeout() {
         if (!(lockTimeoutSeconds > 0)) {

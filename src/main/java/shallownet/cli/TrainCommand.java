@@ -21,40 +21,30 @@ final class TrainCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger("shallownet");
 
-    @Mixin
-    CommonOptions common;
+    @Mixin CommonOptions common;
 
-    @Mixin
-    SparkOptions spark;
+    @Mixin SparkOptions spark;
 
     @Option(names = "--data", description = "Data directory with the four MNIST-layout IDX files, raw or .gz "
-            + "(default: data/mnist beside submit.sh, fetched when missing).")
-    String data;
+            + "(default: data/mnist beside submit.sh, fetched when missing).") String data;
 
-    @Mixin
-    RecipeOptions recipe;
+    @Mixin RecipeOptions recipe;
 
-    @Mixin
-    RunOutputOptions output;
+    @Mixin RunOutputOptions output;
 
-    @Option(names = "--full-batch", description = "Full-batch gradient descent (the notebook's Q18) instead of minibatch SGD.")
-    boolean fullBatch;
+    @Option(names = "--full-batch",
+            description = "Full-batch gradient descent (the notebook's Q18) instead of minibatch SGD.") boolean fullBatch;
 
-    @Option(names = "--init-model", description = "Start from this saved model instead of fresh weights.")
-    String initModel;
+    @Option(names = "--init-model", description = "Start from this saved model instead of fresh weights.") String initModel;
 
-    @Option(names = "--model-out", description = "Where to write the model (default: models/shallownet-<UTC time>).")
-    String modelOut;
+    @Option(names = "--model-out", description = "Where to write the model (default: models/shallownet-<UTC time>).") String modelOut;
 
     @Option(names = "--overwrite", description = "Replace --model-out if it holds a model (only once the new model "
-            + "is complete); any other existing directory is refused.")
-    boolean overwrite;
+            + "is complete); any other existing directory is refused.") boolean overwrite;
 
-    @Mixin
-    DivergenceOptions divergence;
+    @Mixin DivergenceOptions divergence;
 
-    @Option(names = "--metrics-out", description = "Write per-epoch metrics as JSON Lines to this file.")
-    String metricsOut;
+    @Option(names = "--metrics-out", description = "Write per-epoch metrics as JSON Lines to this file.") String metricsOut;
 
     @Override
     public Integer call() throws Exception {
