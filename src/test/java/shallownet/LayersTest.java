@@ -116,9 +116,14 @@ class LayersTest {
 
     /** The calls that end the JVM with an exit code, outside comments and string literals. */
     static List<String> exits(String rel, String source) {
+        return inCode(rel, source, EXIT);
+    }
+
+    /** Each match of {@code p} in the code of {@code source} (not its comments or strings), as "file:line: match". */
+    static List<String> inCode(String rel, String source, Pattern p) {
         String code = JavaSources.parse(source).bare();
         List<String> found = new ArrayList<>();
-        Matcher m = EXIT.matcher(code);
+        Matcher m = p.matcher(code);
         while (m.find()) {
             found.add(rel + ":" + (1 + code.substring(0, m.start()).chars().filter(c -> c == '\n').count()) + ": " + m.group());
         }
@@ -167,13 +172,7 @@ class LayersTest {
 
     /** Where code (not a comment or string) uses the command line's exit codes: {@code cli.ExitCode}. */
     static List<String> exitCodeUses(String rel, String source) {
-        String code = JavaSources.parse(source).bare();
-        List<String> found = new ArrayList<>();
-        Matcher m = EXIT_CODE.matcher(code);
-        while (m.find()) {
-            found.add(rel + ":" + (1 + code.substring(0, m.start()).chars().filter(c -> c == '\n').count()) + ": " + m.group());
-        }
-        return found;
+        return inCode(rel, source, EXIT_CODE);
     }
 
     private static final Pattern EXIT_CODE = Pattern.compile("\\bExitCode\\b");
