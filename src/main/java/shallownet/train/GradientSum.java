@@ -142,6 +142,58 @@ public final class GradientSum implements BlockFold<LabeledBlock, int[], Gradien
                     + other.points);
         }
         toFixed();
+        if (rangeFailure == null && other.fixed == null) {
+            addFloatPartial(other);
+        } else {
+            mergeFixed(other);
+        }
+        samples += other.samples;
+        errors += other.errors;
+        // Partitions run in parallel: the step waits for the slowest one.
+        kernelNanos = Math.max(kernelNanos, other.kernelNanos);
+        return this;
+    }
+
+    /**
+     * {@code other}'s float partial rounded to the binary points and added in one pass, without
+     * converting it to its own fixed-point array first: the same sums and the same failure, if
+     * any, as {@code other.toFixed()} then {@link #mergeFixed}. A step folds each partition alone
+     * and merges it so; measured in local[2] with 16 partitions (B=100), the separate rounding,
+     * 400 KB array and merge pass cost about 0.3 ms per partition.
+     */
+    private void addFloatPartial(GradientSum other) {
+        float[] g = other.gradient;
+        int scale = points.gradientScale();
+        long or = ExactSum.addRounded(g, fixed, scale);
+        String failure = null;
+        if (or < 0) {
+            int i = ExactSum.firstUnrepresentable(g, scale);
+            failure = "gradient entry " + i + ": " + g[i];
+        }
+        long l = ExactSum.toFixed(other.lossSum, points.lossScale());
+        if (l == Long.MIN_VALUE) {
+            lossUnrepresentable = true;
+            if (failure == null) {
+                failure = "loss sum: " + other.lossSum;
+            }
+        }
+        lossUnrepresentable |= other.lossUnrepresentable;
+        if (failure != null) {
+            rangeFailure = failure;
+            return;
+        }
+        lossFixed = Math.addExact(lossFixed, l);
+        int over = (double) or >= ExactSum.LIMIT ? ExactSum.firstOverLimit(fixed) : -1;
+        if (over >= 0) {
+            rangeFailure = "gradient entry " + over + ": " + ExactSum.fromFixed(fixed[over], scale);
+        } else if (Math.abs((double) lossFixed) >= ExactSum.LIMIT) {
+            rangeFailure = "loss sum: " + ExactSum.fromFixed(lossFixed, points.lossScale());
+            lossUnrepresentable = true;
+        }
+    }
+
+    /** Merges two fixed-point partials (or records the failure of either). */
+    private void mergeFixed(GradientSum other) {
         other.toFixed();
         if (rangeFailure == null) {
             rangeFailure = other.rangeFailure;
@@ -155,11 +207,6 @@ public final class GradientSum implements BlockFold<LabeledBlock, int[], Gradien
             lossFixed = Math.addExact(lossFixed, other.lossFixed);
             recheck();
         }
-        samples += other.samples;
-        errors += other.errors;
-        // Partitions run in parallel: the step waits for the slowest one.
-        kernelNanos = Math.max(kernelNanos, other.kernelNanos);
-        return this;
     }
 
     /** A merged value past the limit is past the step's bound, which no true sum can exceed. */
@@ -183,12 +230,12 @@ public final class GradientSum implements BlockFold<LabeledBlock, int[], Gradien
         }
         long[] f = new long[gradient.length];
         int scale = points.gradientScale();
-        for (int i = 0; i < gradient.length; i++) {
-            long x = ExactSum.toFixed(gradient[i], scale);
-            if (x == Long.MIN_VALUE && rangeFailure == null) {
+        if (ExactSum.addRounded(gradient, f, scale) < 0) {
+            // The entries are of no use now: the sum fails with the first that did not fit.
+            int i = ExactSum.firstUnrepresentable(gradient, scale);
+            if (rangeFailure == null) {
                 rangeFailure = "gradient entry " + i + ": " + gradient[i];
             }
-            f[i] = x == Long.MIN_VALUE ? 0 : x;
         }
         long l = ExactSum.toFixed(lossSum, points.lossScale());
         if (l == Long.MIN_VALUE) {
@@ -235,10 +282,7 @@ public final class GradientSum implements BlockFold<LabeledBlock, int[], Gradien
             throw new GradientRangeException(rangeFailure);
         }
         float[] g = buffer != null ? buffer : new float[fixed.length];
-        int scale = points.gradientScale();
-        for (int i = 0; i < fixed.length; i++) {
-            g[i] = (float) ExactSum.fromFixed(fixed[i], scale);
-        }
+        ExactSum.toFloats(fixed, points.gradientScale(), g);
         return g;
     }
 
