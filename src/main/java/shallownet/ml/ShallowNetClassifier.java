@@ -1,5 +1,6 @@
 package shallownet.ml;
 
+import shallownet.train.AggregationTree;
 import shallownet.train.TrainingListener;
 import shallownet.train.EpochMetrics;
 import shallownet.train.DivergenceGuard;
@@ -65,6 +66,7 @@ public final class ShallowNetClassifier
     private final IntParam lrStepEpochs;
     private final DoubleParam weightDecay;
     private final IntParam numPartitions;
+    private final Param<String> treeDepth;
     private final Param<String> featureScaling;
     private final DoubleParam maxFeatureRms;
     private final DoubleParam maxLossFactor;
@@ -120,7 +122,13 @@ public final class ShallowNetClassifier
                 + "learns nothing useful from them (> 0)", ParamValidators.gt(0));
         maxLossFactor = new DoubleParam(this, "maxLossFactor", "divergence guard: fit fails when a minibatch loss "
                 + "is not finite or above this many times the initial training loss (> 1)", ParamValidators.gt(1));
+        treeDepth = new Param<>(this, "treeDepth", "depth of the tree that merges a step's partials (one per "
+                + "executor): 1 merges them on the driver, 2 and 3 add shuffle levels; auto: 1 up to "
+                + AggregationTree.AUTO_CROSSOVER_TASKS + " executors, else 2 (the weights are the same at every depth); "
+                + "when not set, the context's " + AggregationTree.CONF_KEY + ", else auto",
+                ParamValidators.inArray(new String[] {"auto", "1", "2", "3"}));
         setDefault(numPartitions, 0);
+        setDefault(treeDepth, "auto");
         setDefault(featureScaling, "none");
         setDefault(maxFeatureRms, DEFAULT_MAX_FEATURE_RMS);
         setDefault(maxLossFactor, 10.0);
@@ -279,6 +287,19 @@ public final class ShallowNetClassifier
         return (Integer) $(numPartitions);
     }
 
+    public Param<String> treeDepth() {
+        return treeDepth;
+    }
+
+    public String getTreeDepth() {
+        return $(treeDepth);
+    }
+
+    public ShallowNetClassifier setTreeDepth(String value) {
+        set(treeDepth, value);
+        return this;
+    }
+
     public ShallowNetClassifier setHiddenSize(int value) {
         set(hiddenSize, value);
         return this;
@@ -413,8 +434,13 @@ public final class ShallowNetClassifier
                     guard.onEpoch(m);
                 }
             };
-            Trainer trainer = new Trainer(config, shape, new SparkBackend(sc, shape, blocks.rdd(), blocks.count(),
-                    noTestSet).maxAbsInput(blocks.maxAbs()), listener);
+            SparkBackend backend = new SparkBackend(sc, shape, blocks.rdd(), blocks.count(), noTestSet)
+                    .maxAbsInput(blocks.maxAbs());
+            if (isSet(treeDepth)) {
+                // The param, when set, over the context's spark.shallownet.treeDepth (the backend's default).
+                backend.treeDepth(AggregationTree.parse(getTreeDepth()));
+            }
+            Trainer trainer = new Trainer(config, shape, backend, listener);
             Trainer.Result result;
             try {
                 result = trainer.train(WeightInit.initShallow(shape, config.seed()));

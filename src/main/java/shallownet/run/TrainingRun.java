@@ -121,8 +121,12 @@ public final class TrainingRun {
         // A resumed run's metrics file holds every epoch, those of the attempts before it too.
         resume.ifPresent(s -> s.history().forEach(metrics::epoch));
         RunListener listener = new RunListener(config, display.progress(), display.quiet(), metrics, guard);
-        Trainer trainer = new Trainer(config, shape,
-                new SparkBackend(sc, shape, sets.train(), trainFiles.count(), sets.test()), listener);
+        SparkBackend backend = new SparkBackend(sc, shape, sets.train(), trainFiles.count(), sets.test());
+        if (!display.quiet()) {
+            LOG.info("a step is {} task(s), one per executor, merged by a tree of depth {}", backend.tasksPerStep(),
+                    backend.treeDepthOfSteps());
+        }
+        Trainer trainer = new Trainer(config, shape, backend, listener);
         if (checkpointEvery > 0) {
             trainer.checkpointEvery(checkpointEvery, checkpoint);
         }

@@ -1,6 +1,7 @@
 package shallownet.train;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
@@ -47,12 +48,13 @@ public final class SparkBackend implements TrainingBackend {
 
     private final JavaSparkContext sc;
     private final NetworkShape shape;
-    private final Blocks<LabeledBlock> train;
-    private final Blocks<LabeledBlock> test;
+    private Blocks<LabeledBlock> train;
+    private Blocks<LabeledBlock> test;
     private final int trainCount;
     private boolean weightsInTask = WEIGHTS_IN_TASK_DEFAULT;
     private long lastKernelNanos;
     private double maxAbsInput = 1.0;
+    private int treeDepth;
 
     /** {@code train} and {@code test} should be cached; {@code trainCount} is the training set size. */
     public SparkBackend(JavaSparkContext sc, NetworkShape shape, JavaRDD<? extends LabeledBlock> train, int trainCount,
@@ -62,6 +64,7 @@ public final class SparkBackend implements TrainingBackend {
         this.train = new Blocks<>(sc, blocks(train));
         this.test = test == null ? null : new Blocks<>(sc, blocks(test));
         this.trainCount = trainCount;
+        this.treeDepth = AggregationTree.parse(sc.getConf().get(AggregationTree.CONF_KEY, "auto"));
     }
 
     /** Either kind of block as the general type: safe, since an RDD is never written to. */
@@ -71,15 +74,33 @@ public final class SparkBackend implements TrainingBackend {
     }
 
     /**
-     * Tree depth for a job of {@code tasks} tasks. Depth 2 adds a shuffle stage to every job;
-     * measured per step with {@code treeAggregate} (local[2], real MNIST, B=100, median of 120
-     * after warm-up): 4 partitions 31.9 ms at depth 1 vs 32.8 at depth 2, 8 partitions 47.2 vs
-     * 89.6, 16 partitions 66.5 vs 135.4. Since a job runs one task per executor core (see
-     * {@link Blocks}), the driver merges as many partials as there are cores; 32 is a guess beyond
-     * what was measured, where one driver merge of 32 x 200 KB would dominate a step.
+     * The depth of the merge tree (see {@link AggregationTree}) for steps and evaluations of this
+     * backend: {@link AggregationTree#AUTO} (the default) or 1-3. Read from the context's
+     * {@value AggregationTree#CONF_KEY} when the backend is made.
      */
-    public static int treeDepth(int tasks) {
-        return tasks > 32 ? 2 : 1;
+    public SparkBackend treeDepth(int depth) {
+        if (depth != AggregationTree.AUTO && (depth < 1 || depth > AggregationTree.MAX_DEPTH)) {
+            throw new IllegalArgumentException("tree depth must be auto, 1, 2 or 3, not " + depth);
+        }
+        this.treeDepth = depth;
+        return this;
+    }
+
+    /** Groups the cached partitions into tasks as {@code grouping} says (tests and the benchmark compare them). */
+    public SparkBackend grouping(Grouping grouping) {
+        this.train = new Blocks<>(sc, train.rdd, grouping);
+        this.test = test == null ? null : new Blocks<>(sc, test.rdd, grouping);
+        return this;
+    }
+
+    /** Tasks of a job over the training set: one per executor by default. */
+    public int tasksPerStep() {
+        return train.tasks;
+    }
+
+    /** The depth a job of this backend's training set runs with. */
+    public int treeDepthOfSteps() {
+        return AggregationTree.depthFor(treeDepth, train.tasks);
     }
 
     /** Sends the weights inside each task rather than as an explicit broadcast (steps and evaluations of this backend). */
@@ -144,7 +165,7 @@ public final class SparkBackend implements TrainingBackend {
     @Override
     public GradientSum gradientSum(float[] params, int[] batch, String description) {
         ExactSum points = stepPoints(shape, params, maxAbsInput, batch == null ? trainCount : batch.length, description);
-        GradientSum sum = aggregate(sc, shape, train, params, weightsInTask, () -> new GradientSum(points), batch,
+        GradientSum sum = aggregate(sc, shape, train, params, weightsInTask, treeDepth, () -> new GradientSum(points), batch,
                 description);
         if (sum.isEmpty()) {
             throw new IllegalStateException(description + ": no partition held any sample of the step");
@@ -156,14 +177,14 @@ public final class SparkBackend implements TrainingBackend {
     @Override
     public SplitSums evaluateTrain(float[] params, int[] validation, String description) {
         int classes = shape.outputs();
-        return aggregate(sc, shape, train, params, weightsInTask,
+        return aggregate(sc, shape, train, params, weightsInTask, treeDepth,
                 () -> SplitSums.empty(classes, validation != null), validation, description);
     }
 
     @Override
     public EvalSums evaluateTest(float[] params, String description) {
         int classes = shape.outputs();
-        return aggregate(sc, shape, test, params, weightsInTask, () -> SplitSums.all(classes), null, description)
+        return aggregate(sc, shape, test, params, weightsInTask, treeDepth, () -> SplitSums.all(classes), null, description)
                 .train();
     }
 
@@ -171,7 +192,7 @@ public final class SparkBackend implements TrainingBackend {
     public static EvalSums evaluate(JavaSparkContext sc, NetworkShape shape, JavaRDD<? extends LabeledBlock> rdd,
                                     float[] params, String description) {
         int classes = shape.outputs();
-        return aggregate(sc, shape, new Blocks<>(sc, blocks(rdd)), params, WEIGHTS_IN_TASK_DEFAULT,
+        return aggregate(sc, shape, new Blocks<>(sc, blocks(rdd)), params, WEIGHTS_IN_TASK_DEFAULT, confDepth(sc),
                 () -> SplitSums.all(classes), null, description).train();
     }
 
@@ -182,69 +203,124 @@ public final class SparkBackend implements TrainingBackend {
     public static MisclassifiedSamples misclassified(JavaSparkContext sc, NetworkShape shape,
                                                      JavaRDD<SampleBlock> blocks, float[] params, int limit,
                                                      String description) {
-        return aggregate(sc, shape, new Blocks<>(sc, blocks), params, WEIGHTS_IN_TASK_DEFAULT,
+        return aggregate(sc, shape, new Blocks<>(sc, blocks), params, WEIGHTS_IN_TASK_DEFAULT, confDepth(sc),
                 () -> new MisclassifiedSamples(limit), null, description);
+    }
+
+    private static int confDepth(JavaSparkContext sc) {
+        return AggregationTree.parse(sc.getConf().get(AggregationTree.CONF_KEY, "auto"));
     }
 
     /**
      * Cached blocks as the jobs run over them: each task takes the whole cached partitions of a
-     * group ({@code glom}, so a task knows where one partition ends), and there are at most as
-     * many groups as executor cores ({@code coalesce} without shuffle, which groups partitions by
-     * their preferred location). So the driver receives and merges one partial per core, whatever
-     * the partition count; a partition's blocks are still folded alone and merged with the fold's
-     * {@code merge}, so the result is that of one task per partition (for the gradient: to the bit).
-     * Built once per data set.
+     * group ({@code glom}, so a task knows where one partition ends), one group per executor
+     * ({@link ExecutorGroups}: the partitions cached on one executor), whose task folds them on the
+     * executor's cores. So the driver receives and merges one partial per executor, whatever the
+     * partition and core counts; a partition's blocks are still folded alone and merged with the
+     * fold's {@code merge}, so the result is that of one task per partition (for the gradient: to
+     * the bit). Built once per data set.
      *
-     * <p>Measured side by side in turns (local[2], B=100, 150 steps each, loaded machine): 2
-     * partitions 88.0 ms median; 16 partitions, one task per partition (before) 2.06 x on a quiet
-     * machine; 16 partitions grouped, each partition merged exactly 111.9 ms (1.27 x); grouped with
-     * one float partial per task (blocks summed in float across the task's partitions) 91.0 ms
-     * (1.03 x). The last is cheaper (no per-partition fixed-point conversion, a 200 KB float result
-     * rather than 400 KB of longs) but its bits depend on which partitions share a task, which
-     * follows where they are cached: not reproducible from run to run on a cluster. So partitions
-     * are merged exactly.
+     * <p>Measured (local mode, one executor): see {@link #GROUPING_DEFAULT}. Earlier, side by side
+     * in turns (local[2], B=100, 150 steps each, loaded machine): 16 partitions with one task per
+     * partition cost 2.06 x 2 partitions' step; grouped per core, each partition merged exactly,
+     * 1.27 x; grouped with one float partial per task (blocks summed in float across the task's
+     * partitions) 1.03 x, but its bits depend on which partitions share a task, which follows where
+     * they are cached: not reproducible from run to run on a cluster. So partitions are merged
+     * exactly.
      */
     static final class Blocks<B> {
+        final JavaRDD<B> rdd;
         final JavaRDD<List<B>> groups;
         final int tasks;
+        /** Threads a task folds its partitions on: 0 to take the executor's cores (a cluster). */
+        final int threadsPerTask;
 
         Blocks(JavaSparkContext sc, JavaRDD<B> rdd) {
+            this(sc, rdd, GROUPING_DEFAULT);
+        }
+
+        Blocks(JavaSparkContext sc, JavaRDD<B> rdd, Grouping grouping) {
+            this.rdd = rdd;
             int partitions = rdd.getNumPartitions();
             int cores = Math.max(1, sc.defaultParallelism());
             JavaRDD<List<B>> whole = rdd.glom();
-            this.groups = partitions > cores ? whole.coalesce(cores, false) : whole;
+            if (grouping == Grouping.PER_CORE) {
+                this.groups = partitions > cores ? whole.coalesce(cores, false) : whole;
+                this.threadsPerTask = 1;
+            } else {
+                // Local mode is one executor (the driver) with local[N]'s N cores, never more threads than the machine's.
+                this.groups = sc.isLocal() ? whole.coalesce(1, false) : ExecutorGroups.of(rdd, whole, cores);
+                this.threadsPerTask = sc.isLocal() ? Math.min(cores, Runtime.getRuntime().availableProcessors()) : 0;
+            }
             this.tasks = groups.getNumPartitions();
         }
     }
 
+    /** How the cached partitions are grouped into a job's tasks. */
+    public enum Grouping {
+        /** One task per executor, folding the executor's partitions on its cores. */
+        PER_EXECUTOR,
+        /** One task per executor core (coalesced by location), folding its partitions in turn. */
+        PER_CORE
+    }
+
+    /**
+     * One task per executor: measured against one task per core in local mode (see the class
+     * comment of {@link Blocks}); the driver's {@code -Dshallownet.tasks=per-core} switches back.
+     */
+    static final Grouping GROUPING_DEFAULT = "per-core".equals(System.getProperty("shallownet.tasks"))
+            ? Grouping.PER_CORE : Grouping.PER_EXECUTOR;
+
     /**
      * The one aggregation path: sends {@code params} and the job's {@code inputs} (the minibatch,
      * the validation split) to the tasks, folds every cached partition of {@code blocks} into a new
-     * {@code empty} fold with them and merges the partials. Depth 1: the result handler of {@code runJob}
-     * merges each task's partial on the driver as it arrives, which is the depth-1 tree. It runs on the scheduler's
-     * event thread, in the order tasks finish; the folds' merges do not depend on that order
-     * (the gradient's is exact in fixed point), and the handler and the read after
-     * {@code runJob} synchronise on the same lock. Deeper trees go through {@code treeAggregate}.
+     * {@code empty} fold with them and merges the partials through a tree of {@code depth}
+     * ({@link AggregationTree#AUTO} or 1-3). Depth 1: the result handler of {@code runJob} merges
+     * each task's partial on the driver as it arrives. It runs on the scheduler's event thread, in
+     * the order tasks finish; the folds' merges do not depend on that order (the gradient's is
+     * exact in fixed point), and the handler and the read after {@code runJob} synchronise on the
+     * same lock. Deeper trees add shuffle levels below that last merge ({@link AggregationTree}).
      */
     static <B, I, F extends BlockFold<B, I, F>> F aggregate(JavaSparkContext sc, NetworkShape shape,
                                                              Blocks<B> blocks, float[] params, boolean weightsInTask,
-                                                             EmptyFold<F> empty, I inputs, String description) {
+                                                             int depth, EmptyFold<F> empty, I inputs,
+                                                             String description) {
         sc.setJobDescription(description);
         Broadcast<float[]> broadcast = weightsInTask ? null : sc.broadcast(params);
         try {
-            FoldTask<B, I, F> task = new FoldTask<>(shape, broadcast, broadcast == null ? params : null, empty, inputs);
-            int depth = treeDepth(blocks.tasks);
-            if (depth > 1) {
-                return blocks.groups.treeAggregate(empty.get(), task::foldPartition, BlockFold::merge, depth);
-            }
+            FoldTask<B, I, F> task = new FoldTask<>(shape, broadcast, broadcast == null ? params : null, empty, inputs,
+                    blocks.threadsPerTask);
             MergeOnDriver<F> merged = new MergeOnDriver<>();
-            sc.sc().runJob(blocks.groups.rdd(), task, merged, anyRef());
+            int levels = AggregationTree.depthFor(depth, blocks.tasks);
+            if (levels > 1) {
+                JavaRDD<F> partials = blocks.groups.mapPartitions(it -> AggregationTree.single(task.fold(it)));
+                JavaRDD<F> top = AggregationTree.levels(partials, levels);
+                sc.sc().runJob(top.rdd(), new MergeInTask<F>(), merged, anyRef());
+            } else {
+                sc.sc().runJob(blocks.groups.rdd(), task, merged, anyRef());
+            }
             F result = merged.result();
             return result == null ? empty.get() : result;
         } finally {
             if (broadcast != null) {
                 broadcast.destroy();
             }
+        }
+    }
+
+    /** The top of a deeper tree: a task merges the partials that reached its partition (at most scale). */
+    private static final class MergeInTask<F extends BlockFold<?, ?, F>>
+            extends AbstractFunction2<TaskContext, Iterator<F>, F> implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public F apply(TaskContext context, Iterator<F> partials) {
+            F acc = null;
+            while (partials.hasNext()) {
+                F p = partials.next();
+                acc = acc == null ? p : acc.merge(p);
+            }
+            return acc;
         }
     }
 
@@ -268,22 +344,50 @@ public final class SparkBackend implements TrainingBackend {
         /** The job's inputs for every fold (serializable: an int[] or null). */
         private final I inputs;
 
-        FoldTask(NetworkShape shape, Broadcast<float[]> broadcast, float[] params, EmptyFold<F> empty, I inputs) {
+        /** Threads to fold the task's partitions on (0: the executor's cores). */
+        private final int threads;
+
+        FoldTask(NetworkShape shape, Broadcast<float[]> broadcast, float[] params, EmptyFold<F> empty, I inputs,
+                 int threads) {
             this.shape = shape;
             this.broadcast = broadcast;
             this.params = params;
             this.empty = empty;
             this.inputs = inputs;
+            this.threads = threads;
         }
 
         @Override
         public F apply(TaskContext context, Iterator<List<B>> partitions) {
-            F acc = null;
+            List<List<B>> all = new ArrayList<>();
             while (partitions.hasNext()) {
-                F partial = foldPartition(null, partitions.next());
-                acc = acc == null ? partial : acc.merge(partial);
+                all.add(partitions.next());
             }
-            return acc;
+            return fold(all);
+        }
+
+        /** The partial of a group (null if it has no partition). */
+        F fold(java.util.Iterator<List<B>> partitions) {
+            List<List<B>> all = new ArrayList<>();
+            partitions.forEachRemaining(all::add);
+            return fold(all);
+        }
+
+        /**
+         * Folds each partition alone, on up to {@code threads} threads of this JVM (the task's
+         * own and pooled ones), each thread merging its partitions' partials as they are done.
+         */
+        F fold(List<List<B>> partitions) {
+            int n = partitions.size();
+            int t = Math.min(n, threads > 0 ? threads : PartitionThreads.executorCores());
+            if (t <= 1) {
+                F acc = null;
+                for (List<B> partition : partitions) {
+                    acc = foldPartition(acc, partition);
+                }
+                return acc;
+            }
+            return PartitionThreads.fold(partitions, t, p -> foldPartition(null, p), BlockFold::merge);
         }
 
         /** Folds one partition's blocks into a fresh fold and merges it into {@code acc} (null: none yet). */

@@ -172,7 +172,7 @@ public final class Benchmark {
     }
 
     /** The same settings as submit.sh: conf/spark-defaults.conf. */
-    private static void loadProjectSparkDefaults(SparkConf conf) throws Exception {
+    static void loadProjectSparkDefaults(SparkConf conf) throws Exception {
         Path defaults = Path.of(System.getProperty("shallownet.project.dir", "."), "conf", "spark-defaults.conf");
         Properties p = new Properties();
         try (InputStream in = new FileInputStream(defaults.toFile())) {
@@ -186,7 +186,7 @@ public final class Benchmark {
     }
 
     /** A jar of target/classes and target/test-classes, for the executors of a cluster. */
-    private static Path benchJar() throws java.io.IOException {
+    static Path benchJar() throws java.io.IOException {
         Path project = Path.of(System.getProperty("shallownet.project.dir", "."));
         Path jar = project.resolve("target/bench/benchmark-classes.jar");
         Files.createDirectories(jar.getParent());
@@ -209,7 +209,7 @@ public final class Benchmark {
         return jar;
     }
 
-    private static String mnistDir() {
+    static String mnistDir() {
         for (String d : new String[] {System.getenv("SHALLOWNET_MNIST_DIR"), System.getProperty("shallownet.mnist.dir"), "data/mnist"}) {
             if (d != null && (Files.exists(Path.of(d, DataDirectory.TRAIN_IMAGES)) || Files.exists(Path.of(d, DataDirectory.TRAIN_IMAGES + ".gz")))) {
                 return d;
@@ -261,7 +261,7 @@ public final class Benchmark {
         long[] kernel = new long[count];
         long[] rest = new long[count];
         float[] weights = WeightInit.initShallow(SHAPE, 1);
-        int depth = SparkBackend.treeDepth(partitions);
+        int depth = 1;
         SparkBackend backend = new SparkBackend(sc, SHAPE, train, trainFiles.count(), test).weightsInTask(true);
         SparkBackend broadcastStep = new SparkBackend(sc, SHAPE, train, trainFiles.count(), test).weightsInTask(false);
         int[] order = MinibatchOrder.permutation(1, 1, trainFiles.count());
@@ -902,13 +902,13 @@ public final class Benchmark {
         System.out.printf("benchmark took %.0f s%n", (Double) figures.get("benchmark_seconds"));
     }
 
-    private static double median(long[] nanos) {
+    static double median(long[] nanos) {
         long[] s = nanos.clone();
         Arrays.sort(s);
         return s[s.length / 2] / 1e6;
     }
 
-    private static double p90(long[] nanos) {
+    static double p90(long[] nanos) {
         long[] s = nanos.clone();
         Arrays.sort(s);
         return s[Math.min(s.length - 1, (int) (0.9 * s.length))] / 1e6;
