@@ -65,7 +65,7 @@ public final class AggregationTree {
     }
 
     /** Partials merged per tree node at {@code depth} for {@code tasks} partials: at least 2. */
-    static int scale(int tasks, int depth) {
+    public static int scale(int tasks, int depth) {
         int s = (int) Math.ceil(Math.pow(tasks, 1.0 / depth) - 1e-9);
         return Math.max(2, s);
     }

@@ -131,6 +131,25 @@ class ClusterIT {
         assertTrue(ev.out().contains(String.format("error %.2f %%", testError)), ev.out());
     }
 
+    /**
+     * One task per executor, merged through deeper trees: with the cluster's 2 executors, depth 2
+     * and 3 add a shuffle level in the real job, and the weights are local[2]'s to the bit.
+     */
+    @Test
+    @Order(1)
+    void deeperTreesOnTheClusterGiveTheWeightsOfLocalMode() throws Exception {
+        for (String depth : List.of("2", "3")) {
+            Path model = DIR.resolve("models/tree-depth-" + depth);
+            Submitted run = submit("tree-depth-" + depth, "train", "--data", RealMnist.dir(), "--tree-depth", depth,
+                    "--model-out", model.toString());
+            assertEquals(0, run.exitCode, run.log);
+            assertTrue(run.log.contains("a step is 2 task(s), one per executor, merged by a tree of depth " + depth),
+                    run.log);
+            compareWeights(Files.readAllBytes(model.resolve("weights.bin")),
+                    Files.readAllBytes(localModel.resolve("weights.bin")), "cluster, tree depth " + depth + " vs local[2]");
+        }
+    }
+
     @Test
     @Order(2)
     void survivesAnExecutorKilledMidEpoch() throws Exception {
