@@ -32,7 +32,7 @@ while [[ $# -gt 0 ]]; do
     --workers) option_value "$@"; check_count "$opt" "$OPT_VALUE"; workers="$OPT_VALUE" ;;
     --worker-cores) option_value "$@"; check_count "$opt" "$OPT_VALUE"; worker_cores="$OPT_VALUE" ;;
     --worker-memory) option_value "$@"; check_size "$opt" "$OPT_VALUE"; worker_memory="$OPT_VALUE" ;;
-    --insecure) secured=0; OPT_WORDS=1 ;;
+    --insecure) [[ "$1" == --insecure ]] || die "--insecure takes no value"; secured=0; OPT_WORDS=1 ;;
     *) echo "cluster: unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
   shift "$OPT_WORDS"

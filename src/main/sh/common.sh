@@ -15,8 +15,9 @@ CLUSTERS="$ROOT/target/clusters"
 # or spark://localhost:PORT), if that cluster is secured; nothing otherwise.
 cluster_security_conf() {
   [[ "$1" =~ ^spark://(127\.0\.0\.1|localhost):([0-9]+)$ ]] || return 0
-  local conf="$CLUSTERS/${BASH_REMATCH[2]}/spark-security.conf"
-  [[ -f "$conf" && -f "$CLUSTERS/${BASH_REMATCH[2]}/master-url" ]] && echo "$conf"
+  local dir
+  dir="$(readlink "$CLUSTERS/${BASH_REMATCH[2]}" 2>/dev/null)" || return 0
+  [[ -f "$dir/spark-security.conf" && -f "$dir/master-url" ]] && echo "$dir/spark-security.conf"
   return 0
 }
 
