@@ -7,7 +7,8 @@
 # Spark installation is needed. Default master: local[*].
 # Spark options are taken out of the command line and given to spark-submit:
 #   --master URL, --deploy-mode MODE, --conf KEY=VALUE, --driver-memory, --executor-memory,
-#   --executor-cores, --num-executors, --total-executor-cores, --name, --queue, --jars, --files
+#   --executor-cores, --num-executors, --total-executor-cores, --name, --queue, --jars, --files,
+#   --extra-properties-file FILE (more Spark settings, e.g. a secured cluster's secret, from a file)
 # In local mode, train and retrain size the driver for --data unless the driver memory is set
 #   explicitly (--driver-memory, --conf spark.driver.memory=..., or a SHALLOWNET_CONF of your own):
 #   at least conf/spark-defaults.conf's value, more when the data needs it, at most 3/4 of physical
@@ -17,10 +18,12 @@
 #   to submit instead of building target/shallownet-*.jar).
 #
 # A Spark standalone cluster on this machine (a Master and Workers as separate JVMs on 127.0.0.1):
-#   ./submit.sh cluster start [--workers N] [--worker-cores C] [--worker-memory M] [--dir DIR]
+#   ./submit.sh cluster start [--workers N] [--worker-cores C] [--worker-memory M] [--dir DIR] [--insecure]
 #   ./submit.sh cluster status|stop [--dir DIR]
 # start prints the master URL (spark://127.0.0.1:PORT); DIR (default target/cluster) holds the
 # logs, master-url and pids. Spark's jars: $SPARK_HOME/jars, else target/spark-home/jars.
+# The cluster is secured (authentication with a secret of its own, encrypted RPC and I/O) unless
+# --insecure; a job given its master URL gets the secret from DIR/spark-security.conf (mode 600).
 set -euo pipefail
 
 PROG=submit.sh
@@ -71,7 +74,7 @@ build_if_needed() {
 }
 
 if [[ $# -eq 0 || "$1" == "-h" || "$1" == "--help" ]]; then
-  sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'
   echo
   [[ $# -eq 0 ]] && set -- --help
 fi
@@ -86,6 +89,7 @@ master=""
 driver_memory=""
 data_dir=""
 allow_spill=""
+deploy_mode=""
 while [[ $# -gt 0 ]]; do
   opt="${1%%=*}"
   case "$opt" in
@@ -105,11 +109,15 @@ while [[ $# -gt 0 ]]; do
       option_value "$@"
       [[ "$OPT_VALUE" == client || "$OPT_VALUE" == cluster ]] \
         || die "--deploy-mode needs client or cluster, not '$OPT_VALUE'"
-      spark_args+=("$opt" "$OPT_VALUE") ;;
+      deploy_mode="$OPT_VALUE"; spark_args+=("$opt" "$OPT_VALUE") ;;
     --executor-memory) option_value "$@"; check_size "$opt" "$OPT_VALUE"; spark_args+=("$opt" "$OPT_VALUE") ;;
     --executor-cores|--num-executors|--total-executor-cores)
       option_value "$@"; check_count "$opt" "$OPT_VALUE"; spark_args+=("$opt" "$OPT_VALUE") ;;
     --name|--queue|--jars|--files) option_value "$@"; spark_args+=("$opt" "$OPT_VALUE") ;;
+    --extra-properties-file)
+      option_value "$@"
+      [[ -f "$OPT_VALUE" && -r "$OPT_VALUE" ]] || die "--extra-properties-file: '$OPT_VALUE' is not a readable file"
+      spark_args+=("$opt" "$OPT_VALUE") ;;
     *) app_args+=("$1"); OPT_WORDS=1 ;;
   esac
   shift "$OPT_WORDS"
@@ -140,6 +148,19 @@ case "$master" in
   local*|spark://127.0.0.1:*|spark://localhost:*) export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-$LOOPBACK}" ;;
 esac
 spark_classpath="$(spark_classpath)"   # also the jars of a SPARK_HOME without bin/
+# A secured cluster of cluster.sh: its secret and encryption settings come from its owner-only
+# spark-security.conf, read by SparkSubmit (so the secret is on no command line). The driver's
+# settings (--conf) still win over the file's.
+security_conf="$(cluster_security_conf "$master")"
+if [[ -n "$security_conf" ]]; then
+  # Spark 4.2's standalone Worker starts such a driver without the secret (it passes it on to
+  # executors only), and the driver stops at once: "A secret key must be specified via the
+  # spark.authenticate.secret config" (SPARK-25078), while spark-submit itself exits 0.
+  [[ "$deploy_mode" != cluster ]] || die "--deploy-mode cluster does not work on a secured standalone" \
+    "cluster with Spark 4.2 (the Worker starts the driver without the secret, SPARK-25078): use client" \
+    "mode, or a cluster started with --insecure"
+  spark_args=(--extra-properties-file "$security_conf" "${spark_args[@]}")
+fi
 
 # Local mode: the driver holds the cached data, so size it for --data (shallownet.cli.DriverSizingMain
 # reads the IDX headers and prints the setting) unless the user set it. The shipped

@@ -1,13 +1,25 @@
 # Sourced by submit.sh and src/main/sh/cluster.sh: what both need to start Spark's JVMs, and the
 # checks of their option values. The caller sets PROG, the name its messages start with.
-# Sets ROOT (the checkout), CONF (SHALLOWNET_CONF, default conf/ of the checkout), JAVA, LOOPBACK
-# and MODULE_OPTS (an array: conf/java-module-options, the options Spark needs on Java 17).
+# Sets ROOT (the checkout), CONF (SHALLOWNET_CONF, default conf/ of the checkout), JAVA, LOOPBACK,
+# CLUSTERS and MODULE_OPTS (an array: conf/java-module-options, the options Spark needs on Java 17).
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 CONF="${SHALLOWNET_CONF:-$ROOT/conf}"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 # Daemons, drivers and executors on this machine talk over loopback: no network address needed.
 LOOPBACK=127.0.0.1
+# The clusters that cluster.sh started from this checkout, by port: links to their directories.
+CLUSTERS="$ROOT/target/clusters"
+
+# The spark-security.conf of the running cluster.sh cluster whose master is $1 (spark://127.0.0.1:PORT
+# or spark://localhost:PORT), if that cluster is secured; nothing otherwise.
+cluster_security_conf() {
+  [[ "$1" =~ ^spark://(127\.0\.0\.1|localhost):([0-9]+)$ ]] || return 0
+  local dir
+  dir="$(readlink "$CLUSTERS/${BASH_REMATCH[2]}" 2>/dev/null)" || return 0
+  [[ -f "$dir/spark-security.conf" && -f "$dir/master-url" ]] && echo "$dir/spark-security.conf"
+  return 0
+}
 
 # One line on stderr and exit 2, as the application does for bad input.
 die() { echo "$PROG: $*" >&2; exit 2; }

@@ -91,8 +91,15 @@ public final class Benchmark {
         int partitions = a.contains("--partitions") ? Integer.parseInt(a.get(a.indexOf("--partitions") + 1)) : 2;
         String master = a.contains("--master") ? a.get(a.indexOf("--master") + 1) : "local[2]";
         Set<String> only = a.contains("--only") ? Set.of(a.get(a.indexOf("--only") + 1).split(",")) : Set.of();
+        // A secured cluster's settings (cluster.sh start writes them to DIR/spark-security.conf), as
+        // submit.sh gives them to spark-submit.
+        if (a.contains("--extra-properties-file")) {
+            extraProperties = Path.of(a.get(a.indexOf("--extra-properties-file") + 1));
+        }
         new Benchmark(quick, partitions, only).run(master);
     }
+
+    private static Path extraProperties;
 
     private boolean runs(String section) {
         return only.isEmpty() || only.contains(section);
@@ -117,6 +124,14 @@ public final class Benchmark {
         }
         SparkConf conf = new SparkConf().setAppName("shallownet benchmark").setMaster(master);
         loadProjectSparkDefaults(conf);
+        if (extraProperties != null) {
+            Properties p = new Properties();
+            try (InputStream in = new FileInputStream(extraProperties.toFile())) {
+                p.load(in);
+            }
+            p.stringPropertyNames().forEach(k -> conf.set(k, p.getProperty(k).trim()));
+            figures.put("extra_properties", new java.util.TreeSet<>(p.stringPropertyNames()).toString());
+        }
         if (!master.startsWith("local")) {
             // Executors of a cluster need this project's classes and the benchmark's own tasks.
             conf.setJars(new String[] {benchJar().toString()});

@@ -16,6 +16,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -41,6 +42,11 @@ import shallownet.testutil.StandaloneCluster;
  * Workers, executors in JVMs of their own), reading real MNIST from a real HDFS (MiniDFSCluster in
  * this JVM) or from local files, and losing an executor mid-epoch. The reference is the same
  * recipe in {@code local[2]} with the same partitions: the seed recipe, one epoch.
+ *
+ * <p>The cluster is secured, as {@code cluster start} starts it: authentication with its own
+ * secret, encrypted RPC and I/O. The jobs are submitted unchanged (submit.sh finds the secret
+ * for the cluster's master URL), the secret is on no command line and in no log, and a driver
+ * without it is refused.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
@@ -117,6 +123,19 @@ class ClusterIT {
         assertEquals(4, meta.at("/training/partitions").asInt());
         compareWeights(read(fs, model + "/weights.bin"), Files.readAllBytes(localModel.resolve("weights.bin")),
                 "cluster (hdfs) vs local[2]");
+
+        // Secured: the secret and the settings in files only their owner reads, the secret in no log.
+        for (Path f : List.of(cluster.dir().resolve("secret"), cluster.securityConf())) {
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)), f.toString());
+        }
+        assertEquals("true", cluster.securitySettings().get("spark.authenticate"));
+        assertEquals("true", cluster.securitySettings().get("spark.network.crypto.enabled"));
+        assertEquals("true", cluster.securitySettings().get("spark.io.encryption.enabled"));
+        for (String daemon : List.of("master", "worker-1", "worker-2")) {
+            String log = Files.readString(cluster.dir().resolve(daemon + ".log"), StandardCharsets.UTF_8);
+            assertTrue(log.contains("SecurityManager: authentication enabled"), daemon + ".log:\n" + log);
+        }
+        assertSecretInNoFile(DIR);
         double clusterStep = meta.at("/metrics/step_median_ms").asDouble();
         double localStep = localMeta.at("/metrics/step_median_ms").asDouble();
         clusterTrainingSeconds = meta.at("/metrics/seconds_training").asDouble();
@@ -166,6 +185,18 @@ class ClusterIT {
                 before = new HashSet<>(cluster.executorPids());
             }
             assertEquals(2, before.size(), "one executor per Worker: " + before);
+            // The secret is on no command line: daemons, executors (secured), the driver and submit.sh.
+            String secret = cluster.secret();
+            List<Long> pids = new ArrayList<>(cluster.daemonPids().values());
+            pids.addAll(before);
+            p.descendants().forEach(d -> pids.add(d.pid()));
+            pids.add(p.pid());
+            for (long pid : pids) {
+                assertFalse(commandLine(pid).contains(secret), "the secret on the command line of PID " + pid);
+            }
+            for (long pid : before) {
+                assertTrue(commandLine(pid).contains("-Dspark.authenticate=true"), commandLine(pid));
+            }
             Thread.sleep(5_000);
             assertTrue(p.isAlive(), "training still running");
             assertFalse(Files.readString(log).contains("epoch   1/1"), "the kill must land mid-epoch");
@@ -213,14 +244,34 @@ class ClusterIT {
     @Test
     @Order(3)
     void evaluatesInClusterDeployModeWithTheDriverOnAWorker() throws Exception {
-        Path workDirs = cluster.dir();
-        List<String> cmd = new ArrayList<>(List.of("bash",
-                StandaloneCluster.projectDir().resolve("submit.sh").toString(), "evaluate",
-                "--master", cluster.masterUrl(), "--deploy-mode", "cluster", "--driver-memory", "512m",
-                "--conf", "spark.standalone.submit.waitAppCompletion=true",
-                "--model", localModel.toString(), "--data", RealMnist.dir(), "--partitions", "2"));
+        // Spark 4.2's Worker starts such a driver without the secret (SPARK-25078): submit.sh says
+        // so for the secured cluster, at once, rather than leaving a driver that fails on the Worker.
+        Path refusedLog = DIR.resolve("cluster-deploy-mode-secured.log");
+        int refused = finish(start(clusterDeployCommand(cluster.masterUrl()), refusedLog), 120,
+                "cluster deploy mode on the secured cluster");
+        String refusal = Files.readString(refusedLog, StandardCharsets.UTF_8);
+        assertEquals(2, refused, refusal);
+        assertTrue(refusal.contains("submit.sh: --deploy-mode cluster does not work on a secured standalone cluster"),
+                refusal);
+
+        // On a cluster started with --insecure: one Worker of 2 cores, the driver's and the executor's.
+        try (StandaloneCluster insecure = StandaloneCluster.start(DIR.resolve("cluster-insecure"), 1, 2, "2g", false)) {
+            assertFalse(Files.exists(insecure.securityConf()));
+            evaluateInClusterDeployMode(insecure);
+        }
+    }
+
+    private static List<String> clusterDeployCommand(String masterUrl) {
+        return List.of("bash", StandaloneCluster.projectDir().resolve("submit.sh").toString(), "evaluate",
+                "--master", masterUrl, "--deploy-mode", "cluster", "--driver-memory", "512m",
+                "--executor-memory", "1g", "--conf", "spark.standalone.submit.waitAppCompletion=true",
+                "--model", localModel.toString(), "--data", RealMnist.dir(), "--partitions", "2");
+    }
+
+    private static void evaluateInClusterDeployMode(StandaloneCluster on) throws Exception {
+        Path workDirs = on.dir();
         Path log = DIR.resolve("cluster-deploy-mode.log");
-        int exit = finish(start(cmd, log), 300, "evaluate in cluster deploy mode");
+        int exit = finish(start(clusterDeployCommand(on.masterUrl()), log), 300, "evaluate in cluster deploy mode");
         assertEquals(0, exit, Files.readString(log, StandardCharsets.UTF_8));
         List<Path> driverOut;
         try (var walk = Files.walk(workDirs, 3)) {
@@ -254,6 +305,9 @@ class ClusterIT {
         List<String> given = Files.readAllLines(home.resolve("spark-submit-args.txt"));
         assertEquals(conf.resolve("spark-defaults.conf").toString(), given.get(given.indexOf("--properties-file") + 1));
         assertEquals(cluster.masterUrl(), given.get(given.indexOf("--master") + 1));
+        // the secured cluster's settings as a file, not as values on the command line
+        assertEquals(cluster.securityConf().toString(), given.get(given.indexOf("--extra-properties-file") + 1));
+        assertFalse(String.join(" ", given).contains(cluster.secret()), given.toString());
         assertEquals("shallownet.cli.Main", given.get(given.indexOf("--class") + 1));
         assertEquals(appJar.toString(), given.get(given.indexOf("--class") + 2));
         // ... and Spark's launcher built the driver's JVM: the heap asked for, our driver options,
@@ -265,6 +319,86 @@ class ClusterIT {
         assertTrue(ran.contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"), ran.toString());
         System.out.println("cluster test: evaluate through bin/spark-submit of a SPARK_HOME with bin/ (Spark's launcher "
                 + "built a " + ran.size() + "-word driver command): test error " + testError + " %");
+    }
+
+    /**
+     * A driver without the cluster's secret is refused: one with no security settings at all (as
+     * from a checkout that did not start the cluster), one with a wrong secret. The standalone
+     * client gives up after its three registration attempts, 20 s apart: what the user sees is
+     * Spark's "Failed to connect to master" three times, then "All masters are unresponsive!
+     * Giving up." and a non-zero exit, about a minute after the start. Both run at once.
+     */
+    @Test
+    @Order(5)
+    void refusesADriverWithoutTheSecret() throws Exception {
+        String[] evaluate = {"evaluate", "--master", cluster.masterUrl(), "--driver-memory", "1g",
+            "--model", localModel.toString(), "--data", RealMnist.dir(), "--partitions", "2"};
+        List<String> noSecurity = new ArrayList<>(List.of("bash",
+                StandaloneCluster.projectDir().resolve("submit.sh").toString()));
+        noSecurity.addAll(List.of(evaluate));
+        noSecurity.addAll(List.of("--conf", "spark.authenticate=false", "--conf", "spark.network.crypto.enabled=false",
+                "--conf", "spark.io.encryption.enabled=false"));
+        List<String> wrongSecret = new ArrayList<>(noSecurity.subList(0, 2 + evaluate.length));
+        wrongSecret.addAll(List.of("--conf", "spark.authenticate.secret=" + "0".repeat(64)));
+        long started = System.nanoTime();
+        Process a = start(noSecurity, DIR.resolve("refused-no-secret.log"));
+        Process b = start(wrongSecret, DIR.resolve("refused-wrong-secret.log"));
+        int exitA = finish(a, 240, "a driver without security settings");
+        int exitB = finish(b, 240, "a driver with a wrong secret");
+        double seconds = (System.nanoTime() - started) / 1e9;
+        String hostPort = cluster.masterUrl().substring("spark://".length());
+        for (String name : List.of("refused-no-secret", "refused-wrong-secret")) {
+            String out = Files.readString(DIR.resolve(name + ".log"), StandardCharsets.UTF_8);
+            assertTrue(out.contains("Failed to connect to master " + hostPort), name + ":\n" + out);
+            assertTrue(out.contains("All masters are unresponsive! Giving up."), name + ":\n" + out);
+            // and evaluate never got to its result
+            assertFalse(out.contains(String.format("error %.2f %%", localMeta.at("/metrics/test_error_pct").asDouble())),
+                    name + ":\n" + out);
+        }
+        assertTrue(Files.readString(DIR.resolve("refused-no-secret.log"))
+                .contains("maybe your client does not have SASL enabled?"));
+        assertTrue(exitA != 0 && exitB != 0, "exit codes " + exitA + ", " + exitB);
+        // Nothing of either ran on the cluster.
+        assertEquals(List.of(), cluster.executorPids());
+        System.out.printf("cluster test: a driver without security settings (exit %d) and one with a wrong secret "
+                + "(exit %d) refused by the secured cluster, both within %.1f s%n", exitA, exitB, seconds);
+    }
+
+    /** No file under {@code dir} but the cluster's two own holds its secret: no log, no model. */
+    private static void assertSecretInNoFile(Path dir) throws IOException {
+        byte[] secret = cluster.secret().getBytes(StandardCharsets.UTF_8);
+        Set<Path> own = Set.of(cluster.dir().resolve("secret"), cluster.securityConf());
+        List<Path> holding = new ArrayList<>();
+        try (var walk = Files.walk(dir)) {
+            for (Path f : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
+                if (!own.contains(f) && Files.size(f) < 50_000_000 && indexOf(Files.readAllBytes(f), secret) >= 0) {
+                    holding.add(f);
+                }
+            }
+        }
+        assertEquals(List.of(), holding, "files holding the cluster's secret");
+    }
+
+    private static int indexOf(byte[] data, byte[] what) {
+        outer:
+        for (int i = 0; i + what.length <= data.length; i++) {
+            for (int j = 0; j < what.length; j++) {
+                if (data[i + j] != what[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private static String commandLine(long pid) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "cmdline")),
+                    StandardCharsets.UTF_8).replace('\0', ' ');
+        } catch (IOException gone) {
+            return "";
+        }
     }
 
     /**

@@ -44,6 +44,9 @@ class ScriptOptionsTest {
             cluster start --worker-cores 0        | cluster: --worker-cores needs a whole number of 1 or more, not '0'
             cluster start --worker-memory 1gb     | cluster: --worker-memory needs a size like 2g or 512m, not '1gb'
             cluster start --dir                   | cluster: --dir needs a value
+            cluster start --insecure=yes          | cluster: --insecure takes no value
+            train --extra-properties-file         | submit.sh: --extra-properties-file needs a value
+            train --extra-properties-file /none   | submit.sh: --extra-properties-file: '/none' is not a readable file
             cluster status --dir --workers 2      | cluster: --dir needs a value
             """)
     void aBadOptionValueIsOneLineAndExit2(String args, String expected) throws Exception {

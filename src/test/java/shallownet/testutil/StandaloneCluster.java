@@ -69,14 +69,33 @@ public final class StandaloneCluster implements AutoCloseable {
         return dir;
     }
 
-    /** Starts a Master and {@code workers} Workers (1 core, 1 GB each) with their files in {@code dir}. */
+    /**
+     * Starts a secured Master and {@code workers} Workers (1 core, 1 GB each) with their files in
+     * {@code dir}: cluster.sh's default, authentication with a secret of its own and encryption.
+     */
     public static StandaloneCluster start(Path dir, int workers) throws IOException, InterruptedException {
+        return start(dir, workers, true);
+    }
+
+    /** As {@link #start(Path, int)}; {@code secured} false starts it with {@code --insecure}. */
+    public static StandaloneCluster start(Path dir, int workers, boolean secured)
+            throws IOException, InterruptedException {
+        return start(dir, workers, 1, "1g", secured);
+    }
+
+    /** A Master and {@code workers} Workers of {@code cores} cores and {@code memory} each. */
+    public static StandaloneCluster start(Path dir, int workers, int cores, String memory, boolean secured)
+            throws IOException, InterruptedException {
         Files.createDirectories(dir);
         // Registered before anything starts: if the JVM dies during start, the hook still stops it.
         Thread hook = new Thread(() -> stopQuietly(dir), "standalone-cluster-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        Script.Result r = script(dir, "start", "--dir", dir.toString(), "--workers", String.valueOf(workers),
-                "--worker-cores", "1", "--worker-memory", "1g");
+        List<String> args = new ArrayList<>(List.of("start", "--dir", dir.toString(), "--workers",
+                String.valueOf(workers), "--worker-cores", String.valueOf(cores), "--worker-memory", memory));
+        if (!secured) {
+            args.add("--insecure");
+        }
+        Script.Result r = script(dir, args.toArray(String[]::new));
         Map<String, Long> daemons = readPids(dir);
         if (r.exitCode() != 0) {
             stopQuietly(dir);
@@ -94,6 +113,34 @@ public final class StandaloneCluster implements AutoCloseable {
 
     public Path dir() {
         return dir;
+    }
+
+    /** The file cluster.sh wrote the cluster's security settings to (absent if started --insecure). */
+    public Path securityConf() {
+        return dir.resolve("spark-security.conf");
+    }
+
+    /** The cluster's secret (cluster.sh start made it; mode 600). */
+    public String secret() throws IOException {
+        return Files.readString(dir.resolve("secret"), StandardCharsets.UTF_8).strip();
+    }
+
+    /**
+     * The settings a driver of this cluster needs (spark.authenticate, the secret, encryption),
+     * from its spark-security.conf; none for a cluster started with {@code --insecure}.
+     */
+    public Map<String, String> securitySettings() throws IOException {
+        Map<String, String> settings = new LinkedHashMap<>();
+        if (Files.isRegularFile(securityConf())) {
+            java.util.Properties p = new java.util.Properties();
+            try (var in = Files.newInputStream(securityConf())) {
+                p.load(in);
+            }
+            for (String key : p.stringPropertyNames()) {
+                settings.put(key, p.getProperty(key).trim());
+            }
+        }
+        return settings;
     }
 
     /** The Master's and Workers' PIDs. */

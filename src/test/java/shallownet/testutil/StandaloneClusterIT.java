@@ -26,10 +26,13 @@ class StandaloneClusterIT {
                 try (StandaloneCluster cluster = StandaloneCluster.start(dir, 1)) {
                     pids.addAll(cluster.daemonPids().values());
                     // An application, so that the Worker runs an executor JVM when the test fails.
-                    sc[0] = new JavaSparkContext(new SparkConf().setMaster(cluster.masterUrl())
+                    // The cluster is secured: the driver needs its secret (spark-security.conf).
+                    SparkConf conf = new SparkConf().setMaster(cluster.masterUrl())
                             .setAppName("teardown-test").set("spark.driver.host", "127.0.0.1")
                             .set("spark.driver.bindAddress", "127.0.0.1").set("spark.ui.enabled", "false")
-                            .set("spark.executor.memory", "512m"));
+                            .set("spark.executor.memory", "512m");
+                    cluster.securitySettings().forEach(conf::set);
+                    sc[0] = new JavaSparkContext(conf);
                     assertEquals(3, sc[0].parallelize(List.of(1, 2, 3), 2).count());
                     List<Long> executors = cluster.executorPids();
                     assertEquals(1, executors.size(), "one executor on the one Worker");
