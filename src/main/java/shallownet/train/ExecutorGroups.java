@@ -36,21 +36,22 @@ final class ExecutorGroups implements PartitionCoalescer, Serializable {
 
     /**
      * {@code grouped}'s partitions (one per partition of {@code cached}, e.g. its {@code glom})
-     * in one partition per executor that holds {@code cached}'s blocks now. The locations are
-     * read from {@code cached} itself: a derived RDD reports its input's placement (the file's
-     * hosts) before its parent's cache.
+     * in one partition per executor that holds {@code cached}'s blocks now (the first holder of a
+     * replicated block).
      */
     static <T> JavaRDD<T> of(JavaRDD<?> cached, JavaRDD<T> grouped, int fallback) {
         RDD<?> c = cached.rdd();
         String[] executors = new String[c.getNumPartitions()];
+        // The block manager's own record: the scheduler's getPreferredLocs keeps the cache locations
+        // it saw when the caching job started (none) until the next job is submitted.
+        org.apache.spark.storage.BlockManagerMaster master = org.apache.spark.SparkEnv.get().blockManager().master();
         for (int i = 0; i < executors.length; i++) {
-            Seq<?> locations = c.context().getPreferredLocs(c, i);
-            // A cached block's location reads executor_HOST_ID; a host alone is not an executor.
-            for (int k = 0; k < locations.length() && executors[i] == null; k++) {
-                String l = locations.apply(k).toString();
-                if (l.startsWith("executor_")) {
-                    executors[i] = l;
-                }
+            Seq<org.apache.spark.storage.BlockManagerId> holders =
+                    master.getLocations(new org.apache.spark.storage.RDDBlockId(c.id(), i));
+            if (holders.nonEmpty()) {
+                org.apache.spark.storage.BlockManagerId b = holders.head();
+                // As the scheduler reads an executor's location: executor_HOST_ID.
+                executors[i] = "executor_" + b.host() + "_" + b.executorId();
             }
         }
         RDD<T> r = grouped.rdd();

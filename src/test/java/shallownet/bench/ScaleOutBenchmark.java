@@ -198,24 +198,6 @@ public final class ScaleOutBenchmark {
         }
     }
 
-    /** Median of {@code count} jobs of {@code tasks} tasks returning a partial-sized array each, ms. */
-    private static double partialSizedJob(JavaSparkContext sc, int tasks, int count) {
-        @SuppressWarnings("unchecked")
-        JavaRDD<Object> rdd = (JavaRDD<Object>) (JavaRDD<?>) sc.parallelize(
-                IntStream.range(0, tasks).boxed().collect(Collectors.toList()), tasks);
-        PartialSizedTask task = new PartialSizedTask(WeightInit.initShallow(SHAPE, 1));
-        ClassTag<long[]> tag = ClassTag$.MODULE$.apply(long[].class);
-        long[] t = new long[count];
-        for (int i = -50; i < count; i++) {
-            long t0 = System.nanoTime();
-            sc.sc().runJob(rdd.rdd(), task, tag);
-            if (i >= 0) {
-                t[i] = System.nanoTime() - t0;
-            }
-        }
-        return Benchmark.median(t);
-    }
-
     /** Median of {@code count} no-op jobs of {@code tasks} tasks (after 50 warm-up), ms. */
     private static double noOpJob(JavaSparkContext sc, int tasks, int count) {
         @SuppressWarnings("unchecked")
@@ -377,18 +359,19 @@ public final class ScaleOutBenchmark {
     // ---- 1 to 4 executors ------------------------------------------------------------------
 
     /**
-     * The model (docs/scaling.md) for E executors of c cores, on a machine of C cores here:
-     * {@code step = J + E tau + F + E (x + merge) + k B / min(E c, C)}, with J, tau, merge and k
-     * (kernel per sample per thread) measured in local mode, F (an executor's fetch of the task
-     * and its remote launch) and x (a partial's serialisation, transfer and deserialisation) with
-     * one executor.
+     * The model (docs/scaling.md) for E executors of one core on this machine of C cores:
+     * {@code step = J + E (tau + x + merge) + F + (E - 1) f + k B / min(E, C)}: J, tau, merge and
+     * k (kernel per sample per thread) measured in local mode; F (the first remote executor: task
+     * fetch, remote launch) and f (each further one: here its JVM shares the machine's cores with
+     * the others and the driver) from no-op jobs with 1 and 2 executors; x (a partial's
+     * serialisation, transfer and deserialisation) from 1 executor.
      */
-    double predict(int executors, int cores) {
+    double predict(int executors) {
         int machine = Runtime.getRuntime().availableProcessors();
         double kernelPerSample = parts.get("kernel_ms") / (B / 2.0);
         return parts.get("job_ms") + executors * (parts.get("per_task_ms") + parts.get("transfer_ms")
-                + parts.get("merge_ms")) + parts.get("fetch_ms")
-                + kernelPerSample * B / Math.min(executors * cores, machine);
+                + parts.get("merge_ms")) + parts.get("fetch_ms") + (executors - 1) * parts.get("per_executor_ms")
+                + kernelPerSample * B / Math.min(executors, machine);
     }
 
     /**
@@ -432,9 +415,33 @@ public final class ScaleOutBenchmark {
         }
     }
 
+    /** Jobs of a kind, for {@link #inTurns(List, int)}. */
+    private interface Job {
+        void run(int i);
+    }
+
+    /** Each job's times, in turns by blocks of 10 after {@code warm} of each. */
+    private static long[][] inTurns(List<Job> jobs, int count, int warm) {
+        long[][] t = new long[jobs.size()][count];
+        for (int i0 = -warm; i0 < count; i0 += 10) {
+            for (int k = 0; k < jobs.size(); k++) {
+                for (int i = i0; i < Math.min(i0 + 10, count); i++) {
+                    long t0 = System.nanoTime();
+                    jobs.get(k).run(i);
+                    if (i >= 0) {
+                        t[k][i] = System.nanoTime() - t0;
+                    }
+                }
+            }
+        }
+        return t;
+    }
+
     private void executors() throws Exception {
         System.out.printf(Locale.ROOT, "executors (local-cluster[E,1,1024], 2 partitions per executor, load %.2f):%n",
                 load());
+        double[] noOps = new double[5];
+        double[] stepsMs = new double[5];
         for (int e = 1; e <= 4; e++) {
             JavaSparkContext sc = start("local-cluster[" + e + ",1,1024]");
             try {
@@ -446,27 +453,49 @@ public final class ScaleOutBenchmark {
                 LabeledIdxFiles files = trainFiles(sc);
                 JavaRDD<SampleBlock> train = cached(sc, files, 2 * e);
                 SparkBackend backend = new SparkBackend(sc, SHAPE, train, files.count(), null);
-                double noOp = noOpJob(sc, e, steps);
-                double sized = partialSizedJob(sc, e, steps);
+                @SuppressWarnings("unchecked")
+                JavaRDD<Object> tasks = (JavaRDD<Object>) (JavaRDD<?>) sc.parallelize(
+                        IntStream.range(0, e).boxed().collect(Collectors.toList()), e);
+                NoOpTask noOp = new NoOpTask(WeightInit.initShallow(SHAPE, 1));
+                PartialSizedTask sized = new PartialSizedTask(WeightInit.initShallow(SHAPE, 1));
+                @SuppressWarnings("unchecked")
+                ClassTag<Integer> intTag = (ClassTag<Integer>) (ClassTag<?>) ClassTag$.MODULE$.apply(Integer.class);
+                ClassTag<long[]> longsTag = ClassTag$.MODULE$.apply(long[].class);
+                int[] order = MinibatchOrder.permutation(1, 1, files.count());
+                float[] weights = WeightInit.initShallow(SHAPE, 1);
+                long[][] t = inTurns(List.of(
+                        i -> sc.sc().runJob(tasks.rdd(), noOp, intTag),
+                        i -> sc.sc().runJob(tasks.rdd(), sized, longsTag),
+                        i -> {
+                            int l = Math.floorMod(i, files.count() / B);
+                            backend.gradientSum(weights, Arrays.copyOfRange(order, l * B, l * B + B), "step");
+                        }), steps, 100);
+                noOps[e] = Benchmark.median(t[0]);
+                stepsMs[e] = Benchmark.median(t[2]);
                 if (e == 1) {
                     // What one remote executor adds to a local no-op job of one task, and what its partial adds.
-                    parts.put("fetch_ms", noOp - (parts.get("job_ms") + parts.get("per_task_ms")));
-                    parts.put("transfer_ms", sized - noOp);
+                    parts.put("fetch_ms", noOps[1] - (parts.get("job_ms") + parts.get("per_task_ms")));
+                    parts.put("transfer_ms", Benchmark.median(t[1]) - noOps[1]);
                 }
-                long[] t = inTurns(List.of(backend), steps, 50, files.count())[0];
-                double predicted = predict(e, 1);
-                double measured = Benchmark.median(t);
-                System.out.printf(Locale.ROOT, "  %d executor(s), %d task(s): no-op job %.2f ms, with a partial-sized "
-                                + "result %.2f ms; step %s; model %.2f ms (%+.0f %%)%n", e, backend.tasksPerStep(), noOp,
-                        sized, ms(t), predicted,
-                        100 * (predicted - measured) / measured);
+                if (e == 2) {
+                    parts.put("per_executor_ms", noOps[2] - noOps[1] - parts.get("per_task_ms"));
+                }
+                System.out.printf(Locale.ROOT, "  %d executor(s), %d task(s) per step: no-op job %s; with a "
+                        + "partial-sized result %s; step %s%n", e, backend.tasksPerStep(), ms(t[0]), ms(t[1]), ms(t[2]));
             } finally {
                 sc.stop();
             }
         }
-        System.out.printf(Locale.ROOT, "  fetch and remote launch F (1 executor's no-op job - local's) %.2f ms; a "
-                + "partial's transfer x (its job - the no-op) %.2f ms%n", parts.get("fetch_ms"), parts.get("transfer_ms"));
-        predictions();
+        System.out.printf(Locale.ROOT, "  parts from the clusters: F (1 executor's no-op job - local's) %.2f ms; f (2 "
+                        + "executors' - 1's - tau) %.2f ms; x (a partial-sized result - the no-op, 1 executor) %.2f ms%n",
+                parts.get("fetch_ms"), parts.get("per_executor_ms"), parts.get("transfer_ms"));
+        for (int e = 1; e <= 4; e++) {
+            double predicted = predict(e);
+            System.out.printf(Locale.ROOT, "  model for %d executor(s): %.2f ms against %.2f ms measured (%+.0f %%)%s%n",
+                    e, predicted, stepsMs[e], 100 * (predicted - stepsMs[e]) / stepsMs[e],
+                    e <= 2 ? "" : " (not used to set the parts)");
+        }
         System.out.println("parts: " + parts);
+        predictions();
     }
 }
