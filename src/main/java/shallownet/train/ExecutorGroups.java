@@ -45,13 +45,18 @@ final class ExecutorGroups implements PartitionCoalescer, Serializable {
         // The block manager's own record: the scheduler's getPreferredLocs keeps the cache locations
         // it saw when the caching job started (none) until the next job is submitted.
         org.apache.spark.storage.BlockManagerMaster master = org.apache.spark.SparkEnv.get().blockManager().master();
+        // Only live executors: the block manager may still list a lost one's blocks for a moment.
+        java.util.Set<String> live = new java.util.HashSet<>(
+                scala.jdk.javaapi.CollectionConverters.asJava(c.context().getExecutorIds()));
         for (int i = 0; i < executors.length; i++) {
             Seq<org.apache.spark.storage.BlockManagerId> holders =
                     master.getLocations(new org.apache.spark.storage.RDDBlockId(c.id(), i));
-            if (holders.nonEmpty()) {
-                org.apache.spark.storage.BlockManagerId b = holders.head();
-                // As the scheduler reads an executor's location: executor_HOST_ID.
-                executors[i] = "executor_" + b.host() + "_" + b.executorId();
+            for (int k = 0; k < holders.length() && executors[i] == null; k++) {
+                org.apache.spark.storage.BlockManagerId b = holders.apply(k);
+                if (live.contains(b.executorId())) {
+                    // As the scheduler reads an executor's location: executor_HOST_ID.
+                    executors[i] = "executor_" + b.host() + "_" + b.executorId();
+                }
             }
         }
         RDD<T> r = grouped.rdd();

@@ -230,8 +230,14 @@ public final class SparkBackend implements TrainingBackend {
      */
     static final class Blocks<B> {
         final JavaRDD<B> rdd;
-        final JavaRDD<List<B>> groups;
-        final int tasks;
+        private final JavaRDD<List<B>> whole;
+        private final JavaSparkContext sc;
+        private final Grouping grouping;
+        /** Executor comings and goings (null in local mode, whose one executor never changes), and the count grouped for. */
+        private final java.util.concurrent.atomic.AtomicLong changes;
+        private long groupedAt;
+        JavaRDD<List<B>> groups;
+        int tasks;
         /** Threads a task folds its partitions on: 0 to take the executor's cores (a cluster). */
         final int threadsPerTask;
 
@@ -240,19 +246,39 @@ public final class SparkBackend implements TrainingBackend {
         }
 
         Blocks(JavaSparkContext sc, JavaRDD<B> rdd, Grouping grouping) {
+            this.sc = sc;
             this.rdd = rdd;
+            this.grouping = grouping;
+            this.whole = rdd.glom();
+            boolean byExecutor = grouping == Grouping.PER_EXECUTOR && !sc.isLocal();
+            this.changes = byExecutor ? ExecutorChanges.of(sc.sc()) : null;
+            int cores = Math.max(1, sc.defaultParallelism());
+            // Local mode is one executor (the driver) with local[N]'s N cores, never more threads than the machine's.
+            this.threadsPerTask = grouping == Grouping.PER_CORE ? 1
+                    : sc.isLocal() ? Math.min(cores, Runtime.getRuntime().availableProcessors()) : 0;
+            group();
+        }
+
+        private void group() {
             int partitions = rdd.getNumPartitions();
             int cores = Math.max(1, sc.defaultParallelism());
-            JavaRDD<List<B>> whole = rdd.glom();
             if (grouping == Grouping.PER_CORE) {
-                this.groups = partitions > cores ? whole.coalesce(cores, false) : whole;
-                this.threadsPerTask = 1;
+                groups = partitions > cores ? whole.coalesce(cores, false) : whole;
+            } else if (changes == null) {
+                groups = whole.coalesce(1, false);
             } else {
-                // Local mode is one executor (the driver) with local[N]'s N cores, never more threads than the machine's.
-                this.groups = sc.isLocal() ? whole.coalesce(1, false) : ExecutorGroups.of(rdd, whole, cores);
-                this.threadsPerTask = sc.isLocal() ? Math.min(cores, Runtime.getRuntime().availableProcessors()) : 0;
+                groupedAt = changes.get();
+                groups = ExecutorGroups.of(rdd, whole, cores);
             }
-            this.tasks = groups.getNumPartitions();
+            tasks = groups.getNumPartitions();
+        }
+
+        /** These blocks, grouped again first if executors came or went since they were grouped. */
+        synchronized Blocks<B> current() {
+            if (changes != null && changes.get() != groupedAt) {
+                group();
+            }
+            return this;
         }
     }
 
@@ -289,6 +315,7 @@ public final class SparkBackend implements TrainingBackend {
                                                              int depth, EmptyFold<F> empty, I inputs,
                                                              String description) {
         sc.setJobDescription(description);
+        blocks.current();
         Broadcast<float[]> broadcast = weightsInTask ? null : sc.broadcast(params);
         try {
             FoldTask<B, I, F> task = new FoldTask<>(shape, broadcast, broadcast == null ? params : null, empty, inputs,
