@@ -134,9 +134,9 @@ class MisuseProcessIT {
 
         List<String> stderr = lines(err);
         int started = stderr.indexOf(stderr.stream().filter(l -> l.contains("training a ")).findFirst().orElseThrow());
-        // After training started: the per-epoch lines, then one line for the signal.
+        // After training started: how a step runs, the per-epoch lines, then one line for the signal.
         List<String> after = stderr.subList(started + 1, stderr.size()).stream()
-                .filter(l -> !l.matches("\\d\\d:\\d\\d:\\d\\d INFO  shallownet: (initial|epoch) .*")).toList();
+                .filter(l -> !l.matches("\\d\\d:\\d\\d:\\d\\d INFO  shallownet: (initial|epoch|a step is) .*")).toList();
         Path metrics = root.resolve("metrics.jsonl");
         Map<String, String> now = new java.util.TreeMap<>(StoreListing.of(root));
         assertAll(
