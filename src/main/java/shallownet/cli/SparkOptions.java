@@ -33,6 +33,9 @@ final class SparkOptions {
         }
     }
 
+    static final String BROADCAST_BLOCK_SIZE = "spark.broadcast.blockSize";
+    static final String DEFAULT_BROADCAST_BLOCK_SIZE = "256k";
+
     JavaSparkContext start(String appName) {
         return new JavaSparkContext(conf().setAppName(appName));
     }
@@ -49,6 +52,13 @@ final class SparkOptions {
         if (treeDepth != null) {
             conf.set(AggregationTree.CONF_KEY, treeDepth);
         }
+        // Every step is a job whose task binary (the weights inside) Spark broadcasts, and a broadcast
+        // is cut into blocks of this size, each first allocated whole: at Spark's 4m every step
+        // allocated a 4 MB array, a humongous object for G1 (any heap under 32 GB), and each one
+        // started a concurrent cycle. Seed recipe, local[2], quiet (load 0.5-2): 176 GC pauses, 141 of
+        // them "Concurrent Start (G1 Humongous Allocation)", 1.06 s paused in all, at 4m; 104 pauses,
+        // 8 concurrent starts, 0.69 s at 256k. A user's own setting wins.
+        conf.setIfMissing(BROADCAST_BLOCK_SIZE, DEFAULT_BROADCAST_BLOCK_SIZE);
         return conf;
     }
 

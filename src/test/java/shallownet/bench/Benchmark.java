@@ -198,6 +198,9 @@ public final class Benchmark {
                 conf.set(key, p.getProperty(key).trim());
             }
         }
+        // The job's own default (SparkOptions): a step's task binary in 256k broadcast blocks, not
+        // Spark's 4m, each a G1 humongous allocation; a --extra-properties file may set another.
+        conf.setIfMissing("spark.broadcast.blockSize", "256k");
     }
 
     /** A jar of target/classes and target/test-classes, for the executors of a cluster. */
