@@ -74,7 +74,29 @@ public final class Main {
             }
             cl.setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(new java.io.File(defaults)));
         }
+        String blasRefused = blasRefused();
+        if (blasRefused != null) {
+            cl.getErr().println("error: " + blasRefused);
+            cl.getErr().flush();
+            return ExitCode.BAD_INPUT.code();
+        }
         return cl.execute(args);
+    }
+
+    /**
+     * Why this JVM's -Dshallownet.blas cannot be honoured (an unknown value, or native with no
+     * library that loads), as one line before Spark starts; null when it can (or is unset).
+     */
+    static String blasRefused() {
+        if (System.getProperty(shallownet.net.NetworkKernel.BLAS_PROPERTY) == null) {
+            return null;
+        }
+        try {
+            shallownet.net.NetworkKernel.blasImplementation();
+            return null;
+        } catch (ExceptionInInitializerError e) {
+            return e.getCause() != null ? e.getCause().getMessage() : String.valueOf(e);
+        }
     }
 
     /**

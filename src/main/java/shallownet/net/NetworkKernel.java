@@ -29,8 +29,11 @@ public final class NetworkKernel {
         }
     }
 
-    /** Pure-Java BLAS (no native code): the Vector API kernels when jdk.incubator.vector is present. */
-    private static final BLAS BLAS_IMPL = javaBlas();
+    /** The JVM-wide choice of BLAS: java (the default) or native (see {@link #blasFor}). */
+    public static final String BLAS_PROPERTY = "shallownet.blas";
+
+    /** The BLAS of every kernel in this JVM, from -Dshallownet.blas (java unless asked). */
+    private static final BLAS BLAS_IMPL = blasFor(System.getProperty(BLAS_PROPERTY, "java"));
 
     /**
      * Whether the first layer's two big products go through {@link SgemmNT} (the weight gradient)
@@ -56,6 +59,8 @@ public final class NetworkKernel {
     private final int[] predicted = new int[CHUNK];
     /** Whether this instance uses SgemmNT and SgemmTN (false: the BLAS calls, for comparison in tests). */
     private final boolean ownProducts;
+    /** The BLAS this instance calls: {@link #BLAS_IMPL}, unless made by {@link #withBlas}. */
+    private final BLAS blas;
     private final float[] productScratch;
     /** The parameters {@link #holdWeights} promised unchanged (null: none), and W1 transposed once from them. */
     private float[] heldParams;
@@ -68,10 +73,15 @@ public final class NetworkKernel {
 
     /** A kernel with SgemmNT and SgemmTN (true, only where {@link #ownProductsInUse}), or with the BLAS calls. */
     NetworkKernel(NetworkShape shape, boolean ownProducts) {
+        this(shape, ownProducts, BLAS_IMPL);
+    }
+
+    private NetworkKernel(NetworkShape shape, boolean ownProducts, BLAS blas) {
         if (ownProducts && !OWN_PRODUCTS) {
             throw new IllegalStateException("SgemmNT and SgemmTN are not in use with " + blasImplementation());
         }
         this.ownProducts = ownProducts;
+        this.blas = blas;
         this.productScratch = new float[ownProducts ? SgemmNT.LANES : 0];
         this.shape = shape;
         this.ni = shape.inputs();
@@ -82,6 +92,15 @@ public final class NetworkKernel {
         this.h1 = new float[nh * CHUNK];
         this.a2 = new float[no * CHUNK];
         this.delta1 = new float[nh * CHUNK];
+    }
+
+    /**
+     * A kernel calling {@code blas} for all five products (netlib's NativeBLAS, say): for the
+     * benchmark that measures another BLAS against this one. Its bits are that library's, so
+     * training never uses it.
+     */
+    public static NetworkKernel withBlas(NetworkShape shape, BLAS blas) {
+        return new NetworkKernel(shape, false, blas);
     }
 
     /** The calling thread's kernel for this shape, reused across calls (no allocation per step). */
@@ -122,14 +141,41 @@ public final class NetworkKernel {
      * The module is worth its JVM notice (which submit.sh keeps off the user's stderr): JMH's
      * KernelBenchmark (B=100 forward + backward, one thread) took 0.968 +- 0.026 ms with VectorBLAS
      * and 4.919 +- 0.760 ms with F2J loops (5.1 x), 2026-12-03, load average 5.2 on 2 cores.
+     * "native" is netlib's NativeBLAS instead (below); anything else is refused.
      */
-    private static BLAS javaBlas() {
+    static BLAS blasFor(String choice) {
+        if (choice.equals("native")) {
+            return nativeBlas();
+        } else if (!choice.equals("java")) {
+            throw new IllegalArgumentException("-D" + BLAS_PROPERTY + "=" + choice + ": expected java or native");
+        }
         try {
             java.lang.reflect.Method m = Class.forName("dev.ludovic.netlib.blas.VectorBLAS").getMethod("getInstance");
             m.setAccessible(true);
             return (BLAS) m.invoke(null);
         } catch (ReflectiveOperationException | LinkageError | RuntimeException noVectorApi) {
             return JavaBLAS.getInstance();
+        }
+    }
+
+    /**
+     * netlib's JNI binding to the system's libblas.so.3, for all five products: opt-in, because its
+     * bits are that library's, that CPU's and that thread count's, not the Java kernel's (the seed
+     * recipe's weights.bin: 54e508af... with Java, ec6a4af4... with OpenBLAS one thread, 78b5fec7...
+     * with OpenBLAS two threads). It pays only with an optimised library and one BLAS thread per task:
+     * KernelBenchmark, B=100 one thread, 2026-12-04, load 0.5-1.4: Debian's reference libblas3
+     * 3.995 ms vs Java 0.582 ms (6.9 x slower), OpenBLAS 0.3.21 with OPENBLAS_NUM_THREADS=1 0.203 ms
+     * vs 0.613 ms (3.0 x faster). End to end (submit.sh, local[2], quiet, 3 runs each side by side):
+     * seed recipe wall 21.61 s vs 23.97 s (0.91 x) with one OpenBLAS thread, 41.5 s with its default
+     * two threads per task (which is why submit.sh and executors default OPENBLAS_NUM_THREADS to 1).
+     * So "native where present" would be a trap on the many machines whose libblas is the reference one.
+     */
+    private static BLAS nativeBlas() {
+        try {
+            return dev.ludovic.netlib.blas.NativeBLAS.getInstance();
+        } catch (RuntimeException | LinkageError notLoadable) {
+            throw new IllegalStateException("-D" + BLAS_PROPERTY + "=native: no native BLAS loads in this JVM"
+                    + " (install OpenBLAS, e.g. apt-get install libopenblas0-pthread): " + notLoadable, notLoadable);
         }
     }
 
@@ -304,12 +350,12 @@ public final class NetworkKernel {
             }
             SgemmTN.multiply(nh, n, ni, w1Transposed, x, 0, ni, a1, 0, nh, productScratch);
         } else {
-            BLAS_IMPL.sgemm("T", "N", nh, n, ni, 1f, p, shape.w1Offset(), ni, x, 0, ni, 1f, a1, 0, nh);
+            blas.sgemm("T", "N", nh, n, ni, 1f, p, shape.w1Offset(), ni, x, 0, ni, 1f, a1, 0, nh);
         }
         for (int i = 0; i < nh * n; i++) {
             h1[i] = Math.max(a1[i], 0f);
         }
-        BLAS_IMPL.sgemm("T", "N", no, n, nh, 1f, p, shape.w2Offset(), nh, h1, 0, nh, 1f, a2, 0, no);
+        blas.sgemm("T", "N", no, n, nh, 1f, p, shape.w2Offset(), nh, h1, 0, nh, 1f, a2, 0, no);
     }
 
     /**
@@ -347,9 +393,9 @@ public final class NetworkKernel {
     private void backward(float[] p, int n, float[] grad) {
         float[] delta2 = a2;
         // dW2 (row-major no x nh, i.e. column-major W2^T) += h1 delta2^T
-        BLAS_IMPL.sgemm("N", "T", nh, no, n, 1f, h1, 0, nh, delta2, 0, no, 1f, grad, shape.w2Offset(), nh);
+        blas.sgemm("N", "T", nh, no, n, 1f, h1, 0, nh, delta2, 0, no, 1f, grad, shape.w2Offset(), nh);
         // delta1 = relup(a1, W2^T delta2)
-        BLAS_IMPL.sgemm("N", "N", nh, n, no, 1f, p, shape.w2Offset(), nh, delta2, 0, no, 0f, delta1, 0, nh);
+        blas.sgemm("N", "N", nh, n, no, 1f, p, shape.w2Offset(), nh, delta2, 0, no, 0f, delta1, 0, nh);
         for (int i = 0; i < nh * n; i++) {
             if (!(a1[i] > 0f)) {
                 delta1[i] = 0f;
@@ -359,7 +405,7 @@ public final class NetworkKernel {
         if (ownProducts && SgemmNT.replicates(ni, nh, n)) {
             SgemmNT.multiply(ni, nh, n, x, 0, ni, delta1, 0, nh, 1f, grad, shape.w1Offset(), ni, productScratch);
         } else {
-            BLAS_IMPL.sgemm("N", "T", ni, nh, n, 1f, x, 0, ni, delta1, 0, nh, 1f, grad, shape.w1Offset(), ni);
+            blas.sgemm("N", "T", ni, nh, n, 1f, x, 0, ni, delta1, 0, nh, 1f, grad, shape.w1Offset(), ni);
         }
         int b1 = shape.b1Offset();
         int b2 = shape.b2Offset();

@@ -29,4 +29,18 @@ class BroadcastBlockSizeTest {
             System.clearProperty("spark.broadcast.blockSize");
         }
     }
+
+    @Test
+    void executorsRunOneOpenBlasThreadPerTaskUnlessTheUserSaysOtherwise() {
+        // Only matters with -Dshallownet.blas=native on the executors (see NetworkKernel).
+        SparkOptions spark = new SparkOptions();
+        new CommandLine(spark).parseArgs("--master", "local[2]");
+        assertEquals("1", spark.conf().get("spark.executorEnv.OPENBLAS_NUM_THREADS"));
+        System.setProperty("spark.executorEnv.OPENBLAS_NUM_THREADS", "4");
+        try {
+            assertEquals("4", spark.conf().get("spark.executorEnv.OPENBLAS_NUM_THREADS"));
+        } finally {
+            System.clearProperty("spark.executorEnv.OPENBLAS_NUM_THREADS");
+        }
+    }
 }

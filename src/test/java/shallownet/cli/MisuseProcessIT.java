@@ -55,12 +55,17 @@ class MisuseProcessIT {
     }
 
     private static Process submit(Path out, Path err, String... args) throws IOException {
+        return submit(Map.of(), out, err, args);
+    }
+
+    private static Process submit(Map<String, String> env, Path out, Path err, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("bash", StandaloneCluster.projectDir().resolve("submit.sh").toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().putAll(Map.of("SPARK_HOME", StandaloneCluster.sparkHome().toString(),
                 "SHALLOWNET_JAR", appJar.toString()));
+        pb.environment().putAll(env);
         return pb.start();
     }
 
@@ -113,6 +118,22 @@ class MisuseProcessIT {
                 () -> assertTrue(stderr.get(0).startsWith("error: " + root.resolve("user") + ": is not a model directory"),
                         stderr.get(0)),
                 () -> assertEquals(before, StoreListing.of(root), "the user's directory as it was"));
+    }
+
+    @Test
+    void anUnknownBlasIsOneLineAndExit2BeforeSparkStarts() throws Exception {
+        Path out = Files.createTempFile("out", ".txt");
+        Path err = Files.createTempFile("err", ".txt");
+        Path model = root.resolve("model");
+
+        int code = finish(submit(Map.of("SHALLOWNET_JAVA_OPTS", "-Dshallownet.blas=openblas"), out, err, "train",
+                "--data", data.toString(), "--model-out", model.toString(), "--master", "local[1]"));
+
+        List<String> stderr = lines(err);
+        assertAll(
+                () -> assertEquals(ExitCode.BAD_INPUT.code(), code, String.join("\n", stderr)),
+                () -> assertEquals(List.of("error: -Dshallownet.blas=openblas: expected java or native"), stderr),
+                () -> assertFalse(Files.exists(model), "no model written"));
     }
 
     @Test

@@ -200,4 +200,46 @@ class NetworkKernelTest {
             assertEquals(librarySums.crossEntropySum(), ownSums.crossEntropySum());
         }
     }
+
+    @Test
+    void theBlasIsJavaUnlessNativeIsAskedForAndAnythingElseIsRefused() {
+        assertEquals("dev.ludovic.netlib.blas.VectorBLAS", NetworkKernel.blasFor("java").getClass().getName());
+        IllegalArgumentException typo = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> NetworkKernel.blasFor("openblas"));
+        assertEquals("-Dshallownet.blas=openblas: expected java or native", typo.getMessage());
+    }
+
+    @Test
+    void aNativeBlasGivesTheJavaKernelsGradientToFloatPrecision() {
+        // -Dshallownet.blas=native: whatever libblas.so.3 this machine has (reference or OpenBLAS),
+        // or a refusal that says what to install; never a silent fallback to Java.
+        dev.ludovic.netlib.blas.BLAS nativeBlas;
+        try {
+            nativeBlas = NetworkKernel.blasFor("native");
+        } catch (IllegalStateException notLoadable) {
+            assertTrue(notLoadable.getMessage().startsWith("-Dshallownet.blas=native: no native BLAS loads"),
+                    notLoadable.getMessage());
+            org.junit.jupiter.api.Assumptions.abort("no native BLAS here: " + notLoadable.getMessage());
+            return;
+        }
+        assertEquals("dev.ludovic.netlib.blas.JNIBLAS", nativeBlas.getClass().getName());
+        NetworkShape shape = new NetworkShape(784, 64, 10);
+        float[] p = WeightInit.initShallow(shape, 5);
+        SplittableRandom r = new SplittableRandom(24);
+        int n = 300;
+        byte[] pixels = randomBytes(r, n * 784, 256);
+        byte[] labels = randomBytes(r, n, 10);
+        float[] viaNative = new float[shape.parameterCount()];
+        float[] viaJava = new float[shape.parameterCount()];
+        EvalSums nativeSums = new EvalSums(10);
+        EvalSums javaSums = new EvalSums(10);
+        NetworkKernel.withBlas(shape, nativeBlas).addGradient(p, pixels, labels, null, 0, n, viaNative, nativeSums);
+        new NetworkKernel(shape).addGradient(p, pixels, labels, null, 0, n, viaJava, javaSums);
+        double[] expected = new double[viaJava.length];
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] = viaJava[i];
+        }
+        assertTrue(maxRelative(viaNative, expected) < 1e-5, "relative difference " + maxRelative(viaNative, expected));
+        assertEquals(javaSums.loss(), nativeSums.loss(), 1e-6 * javaSums.loss());
+    }
 }
