@@ -239,23 +239,51 @@ public final class Benchmark {
     // ---- the kernel alone -------------------------------------------------------------------
 
     private void kernel() throws Exception {
+        double[] b100 = jmhKernel(100, "java");
+        double gflops = KernelBenchmark.flops(100) / (b100[0] * 1e6);
+        figures.put("kernel_ms_per_minibatch_b100", b100[0]);
+        figures.put("kernel_ms_error_99pct", b100[1]);
+        figures.put("kernel_gflops", gflops);
+        row("kernel alone (JMH, 1 thread, B=100 fwd+bwd)", String.format("%.3f ms +- %.3f; %.1f GFLOP/s", b100[0], b100[1], gflops),
+                ">= 14 GFLOP/s");
+        // --preset fast's minibatch: in local[2] each of the two tasks folds about half of it.
+        double[] b250 = jmhKernel(250, "java");
+        figures.put("kernel_ms_per_minibatch_b250", b250[0]);
+        figures.put("kernel_gflops_b250", KernelBenchmark.flops(250) / (b250[0] * 1e6));
+        row("kernel alone, B=250 (--preset fast)", String.format("%.3f ms +- %.3f; %.1f GFLOP/s", b250[0], b250[1],
+                KernelBenchmark.flops(250) / (b250[0] * 1e6)), "");
+        String nativeBlas = NativeBlasProbe.library();
+        figures.put("native_blas", nativeBlas == null ? "none" : nativeBlas);
+        if (nativeBlas == null) {
+            row("kernel through native BLAS (netlib NativeBLAS)", "not measured: no libblas.so.3 loads here", "");
+            return;
+        }
+        for (int b : new int[] {100, 250}) {
+            double[] n = jmhKernel(b, "native");
+            double java = b == 100 ? b100[0] : b250[0];
+            figures.put("kernel_native_ms_b" + b, n[0]);
+            // OpenBLAS's own threads (the fork inherits this environment) change its figure: say how many.
+            String threads = System.getenv("OPENBLAS_NUM_THREADS");
+            row("kernel through " + nativeBlas + ", B=" + b + ", OPENBLAS_NUM_THREADS=" + (threads == null ? "unset" : threads),
+                    String.format("%.3f ms +- %.3f; %.1f GFLOP/s; %.2f x the Java kernel's time",
+                    n[0], n[1], KernelBenchmark.flops(b) / (n[0] * 1e6), n[0] / java), "");
+        }
+    }
+
+    /** KernelBenchmark in a JVM of its own: {mean ms, 99.9 % error}. */
+    private double[] jmhKernel(int batch, String blas) throws Exception {
         String modules = Files.readString(Path.of(System.getProperty("shallownet.project.dir", "."), "conf",
                 "java-module-options")).strip();
         RunResult r = new Runner(new OptionsBuilder()
                 .include(KernelBenchmark.class.getName() + ".forwardBackward")
+                .param("batch", Integer.toString(batch))
+                .param("blas", blas)
                 .forks(1)
                 .warmupIterations(n(4, 2)).warmupTime(TimeValue.seconds(n(2, 1)))
                 .measurementIterations(n(6, 3)).measurementTime(TimeValue.seconds(n(2, 1)))
                 .jvmArgsAppend(modules.split(" "))
                 .build()).runSingle();
-        double ms = r.getPrimaryResult().getScore();
-        double err = r.getPrimaryResult().getScoreError();
-        double gflops = KernelBenchmark.flops(100) / (ms * 1e6);
-        figures.put("kernel_ms_per_minibatch_b100", ms);
-        figures.put("kernel_ms_error_99pct", err);
-        figures.put("kernel_gflops", gflops);
-        row("kernel alone (JMH, 1 thread, B=100 fwd+bwd)", String.format("%.3f ms +- %.3f; %.1f GFLOP/s", ms, err, gflops),
-                ">= 14 GFLOP/s");
+        return new double[] {r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()};
     }
 
     // ---- Spark's floor and this job's step --------------------------------------------------

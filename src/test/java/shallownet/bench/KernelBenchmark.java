@@ -26,6 +26,14 @@ public class KernelBenchmark {
     @Param("100")
     public int batch;
 
+    /**
+     * {@code java}: the kernel training uses (VectorBLAS and its own products); {@code native}:
+     * netlib's NativeBLAS, i.e. the system's libblas.so.3 (OpenBLAS where installed), all five
+     * products through it.
+     */
+    @Param("java")
+    public String blas;
+
     private NetworkKernel kernel;
     private float[] params;
     private byte[] pixels;
@@ -51,7 +59,9 @@ public class KernelBenchmark {
         }
         params = WeightInit.initShallow(SHAPE, 1);
         gradient = new float[SHAPE.parameterCount()];
-        kernel = new NetworkKernel(SHAPE);
+        kernel = "native".equals(blas)
+                ? NetworkKernel.withBlas(SHAPE, dev.ludovic.netlib.blas.NativeBLAS.getInstance())
+                : new NetworkKernel(SHAPE);
     }
 
     @Benchmark
